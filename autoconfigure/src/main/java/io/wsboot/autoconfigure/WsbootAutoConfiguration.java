@@ -1,0 +1,110 @@
+package io.wsboot.autoconfigure;
+
+import java.lang.reflect.Method;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+
+import io.wsboot.DefaultHandshakeInterceptor;
+import io.wsboot.HandshakeInterceptor;
+import io.wsboot.WebSocketServer;
+import io.wsboot.autoconfigure.WsbootProperties.ListenerExecution;
+import io.wsboot.netty.HandshakeTimeoutCustomizer;
+import io.wsboot.netty.NettyWebSocketServer;
+import io.wsboot.netty.WsbootHandlerMapping;
+import io.wsboot.netty.WsbootWebSocketHandler;
+import org.jspecify.annotations.Nullable;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.server.HttpServer;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.web.reactive.DispatcherHandler;
+
+/**
+ * Auto-configuration of the wsboot WebSocket server: the {@link WebSocketServer}, the
+ * default {@link HandshakeInterceptor} and the WebFlux handler mapping of the endpoint on
+ * {@code wsboot.path}.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(afterName = "org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration")
+@ConditionalOnClass({ DispatcherHandler.class, HttpServer.class })
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+@ConditionalOnBooleanProperty(name = "wsboot.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(WsbootProperties.class)
+public final class WsbootAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	HandshakeInterceptor handshakeInterceptor(WsbootProperties properties) {
+		return new DefaultHandshakeInterceptor(properties.getSubprotocols());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(WebSocketServer.class)
+	NettyWebSocketServer webSocketServer(ApplicationEventPublisher publisher, WsbootProperties properties) {
+		NettyWebSocketServer.Settings settings = new NettyWebSocketServer.Settings(
+				toIntBytes(properties.getMaxMessageSize().toBytes(), "wsboot.max-message-size"),
+				properties.isDeliverPingFrames(), properties.isDeliverPongFrames(), properties.isDeliverCloseFrames(),
+				worker(properties.getListenerExecution()));
+		return new NettyWebSocketServer(publisher, settings);
+	}
+
+	@Bean
+	WsbootHandlerMapping wsbootHandlerMapping(NettyWebSocketServer server, HandshakeInterceptor interceptor,
+			WsbootProperties properties) {
+		WsbootWebSocketHandler handler = new WsbootWebSocketHandler(server, interceptor, properties.getAllowedOrigins(),
+				toIntBytes(properties.getMaxFrameSize().toBytes(), "wsboot.max-frame-size"),
+				properties.isCompression());
+		return new WsbootHandlerMapping(properties.getPath(), handler);
+	}
+
+	@Bean
+	NettyServerCustomizer wsbootNettyServerCustomizer(WsbootProperties properties) {
+		if (properties.getHandshakeTimeout().isZero() || properties.getHandshakeTimeout().isNegative()) {
+			return (httpServer) -> httpServer;
+		}
+		return new HandshakeTimeoutCustomizer(properties.getHandshakeTimeout());
+	}
+
+	private static int toIntBytes(long bytes, String property) {
+		if (bytes <= 0 || bytes > Integer.MAX_VALUE) {
+			throw new IllegalStateException(property + " must be between 1B and 2GB, not " + bytes + " bytes");
+		}
+		return (int) bytes;
+	}
+
+	private static @Nullable Executor worker(ListenerExecution execution) {
+		return switch (execution) {
+			case EVENT_LOOP -> null;
+			case BOUNDED_ELASTIC -> {
+				var scheduler = Schedulers.boundedElastic();
+				yield (task) -> scheduler.schedule(task);
+			}
+			case VIRTUAL_THREADS -> virtualThreadExecutor();
+		};
+	}
+
+	private static Executor virtualThreadExecutor() {
+		if (Runtime.version().feature() < 21) {
+			throw new IllegalStateException("wsboot.listener-execution=virtual-threads needs virtual threads, "
+					+ "which Java 21 or later has; this is Java " + Runtime.version().feature()
+					+ ": use bounded-elastic or event-loop");
+		}
+		try {
+			Method factory = java.util.concurrent.Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
+			return (ExecutorService) factory.invoke(null);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new IllegalStateException("Virtual threads are not available on this JVM", ex);
+		}
+	}
+
+}

@@ -1,0 +1,206 @@
+package io.wsboot.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration properties of the wsboot WebSocket server.
+ *
+ * @since 0.1.0
+ */
+@ConfigurationProperties("wsboot")
+public class WsbootProperties {
+
+	/**
+	 * Whether to enable the WebSocket endpoint.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Path of the WebSocket endpoint, a PathPattern whose variables (such as
+	 * '/chat/{room}') are given to the handshake and the connection.
+	 */
+	private String path = "/";
+
+	/**
+	 * Subprotocols the default handshake may select; the first one offered by the client
+	 * that is in this list wins.
+	 */
+	private List<String> subprotocols = new ArrayList<>();
+
+	/**
+	 * Origins accepted in handshakes that carry an Origin header; '*' accepts any.
+	 */
+	private List<String> allowedOrigins = new ArrayList<>(List.of("*"));
+
+	/**
+	 * Largest frame payload accepted; a larger frame closes the connection with 1009.
+	 */
+	private DataSize maxFrameSize = DataSize.ofKilobytes(64);
+
+	/**
+	 * Largest reassembled message accepted; a larger message closes the connection with
+	 * 1009.
+	 */
+	private DataSize maxMessageSize = DataSize.ofMegabytes(1);
+
+	/**
+	 * Deadline from TCP accept to a complete handshake request; a connection that misses
+	 * it is dropped.
+	 */
+	private Duration handshakeTimeout = Duration.ofSeconds(10);
+
+	/**
+	 * Whether to negotiate permessage-deflate compression with clients that offer it.
+	 */
+	private boolean compression;
+
+	/**
+	 * Whether to also publish ping frames as message events. Pings are answered with a
+	 * pong either way.
+	 */
+	private boolean deliverPingFrames;
+
+	/**
+	 * Whether to also publish pong frames as message events.
+	 */
+	private boolean deliverPongFrames;
+
+	/**
+	 * Whether to also publish the client's close frame as a message event, before the
+	 * close event.
+	 */
+	private boolean deliverCloseFrames;
+
+	/**
+	 * Where listeners, connection timers and deferred tasks run. The events of one
+	 * connection stay in order and never run concurrently in every mode.
+	 */
+	private ListenerExecution listenerExecution = ListenerExecution.EVENT_LOOP;
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public String getPath() {
+		return this.path;
+	}
+
+	public void setPath(String path) {
+		this.path = path;
+	}
+
+	public List<String> getSubprotocols() {
+		return this.subprotocols;
+	}
+
+	public void setSubprotocols(List<String> subprotocols) {
+		this.subprotocols = subprotocols;
+	}
+
+	public List<String> getAllowedOrigins() {
+		return this.allowedOrigins;
+	}
+
+	public void setAllowedOrigins(List<String> allowedOrigins) {
+		this.allowedOrigins = allowedOrigins;
+	}
+
+	public DataSize getMaxFrameSize() {
+		return this.maxFrameSize;
+	}
+
+	public void setMaxFrameSize(DataSize maxFrameSize) {
+		this.maxFrameSize = maxFrameSize;
+	}
+
+	public DataSize getMaxMessageSize() {
+		return this.maxMessageSize;
+	}
+
+	public void setMaxMessageSize(DataSize maxMessageSize) {
+		this.maxMessageSize = maxMessageSize;
+	}
+
+	public Duration getHandshakeTimeout() {
+		return this.handshakeTimeout;
+	}
+
+	public void setHandshakeTimeout(Duration handshakeTimeout) {
+		this.handshakeTimeout = handshakeTimeout;
+	}
+
+	public boolean isCompression() {
+		return this.compression;
+	}
+
+	public void setCompression(boolean compression) {
+		this.compression = compression;
+	}
+
+	public boolean isDeliverPingFrames() {
+		return this.deliverPingFrames;
+	}
+
+	public void setDeliverPingFrames(boolean deliverPingFrames) {
+		this.deliverPingFrames = deliverPingFrames;
+	}
+
+	public boolean isDeliverPongFrames() {
+		return this.deliverPongFrames;
+	}
+
+	public void setDeliverPongFrames(boolean deliverPongFrames) {
+		this.deliverPongFrames = deliverPongFrames;
+	}
+
+	public boolean isDeliverCloseFrames() {
+		return this.deliverCloseFrames;
+	}
+
+	public void setDeliverCloseFrames(boolean deliverCloseFrames) {
+		this.deliverCloseFrames = deliverCloseFrames;
+	}
+
+	public ListenerExecution getListenerExecution() {
+		return this.listenerExecution;
+	}
+
+	public void setListenerExecution(ListenerExecution listenerExecution) {
+		this.listenerExecution = listenerExecution;
+	}
+
+	/**
+	 * Where the listeners of a connection run.
+	 */
+	public enum ListenerExecution {
+
+		/**
+		 * On the Netty event loop that owns the connection: fastest, listeners must not
+		 * block.
+		 */
+		EVENT_LOOP,
+
+		/**
+		 * On Reactor's bounded elastic scheduler, one task at a time per connection:
+		 * listeners may block.
+		 */
+		BOUNDED_ELASTIC,
+
+		/**
+		 * On virtual threads (Java 21 or later), one task at a time per connection:
+		 * listeners may block.
+		 */
+		VIRTUAL_THREADS
+
+	}
+
+}

@@ -1,0 +1,287 @@
+package io.wsboot.netty;
+
+import java.nio.charset.StandardCharsets;
+import java.security.Principal;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.wsboot.DefaultHandshakeInterceptor;
+import io.wsboot.HandshakeInterceptor;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.http.server.WebsocketServerSpec;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
+import org.springframework.util.Assert;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebHandler;
+
+/**
+ * Handles a claimed WebSocket upgrade request: the transport checks of RFC 6455 §4.2.1,
+ * the {@link HandshakeInterceptor}, the check of its answer, and the upgrade through
+ * Reactor Netty.
+ *
+ * @since 0.1.0
+ */
+public final class WsbootWebSocketHandler implements WebHandler {
+
+	private static final Log logger = LogFactory.getLog(WsbootWebSocketHandler.class);
+
+	private static final String SEC_WEBSOCKET_KEY = "Sec-WebSocket-Key";
+
+	private static final String SEC_WEBSOCKET_VERSION = "Sec-WebSocket-Version";
+
+	private static final String SEC_WEBSOCKET_PROTOCOL = "Sec-WebSocket-Protocol";
+
+	private static final String SEC_WEBSOCKET_ACCEPT = "Sec-WebSocket-Accept";
+
+	private static final String SEC_WEBSOCKET_EXTENSIONS = "Sec-WebSocket-Extensions";
+
+	private static final String UPGRADE = "Upgrade";
+
+	private static final String CONNECTION = "Connection";
+
+	private final NettyWebSocketServer server;
+
+	private final HandshakeInterceptor interceptor;
+
+	private final boolean publishOpen;
+
+	private final List<String> allowedOrigins;
+
+	private final boolean anyOrigin;
+
+	private final int maxFramePayloadLength;
+
+	private final boolean handlePing;
+
+	private final boolean compress;
+
+	/**
+	 * Create a handler.
+	 * @param server the server that registers the connections
+	 * @param interceptor the interceptor that decides handshakes
+	 * @param allowedOrigins the origins accepted ({@code *} for any)
+	 * @param maxFramePayloadLength the largest frame payload accepted
+	 * @param compress whether to negotiate permessage-deflate
+	 */
+	public WsbootWebSocketHandler(NettyWebSocketServer server, HandshakeInterceptor interceptor,
+			List<String> allowedOrigins, int maxFramePayloadLength, boolean compress) {
+		Assert.notNull(server, "'server' must not be null");
+		Assert.notNull(interceptor, "'interceptor' must not be null");
+		Assert.notNull(allowedOrigins, "'allowedOrigins' must not be null");
+		this.server = server;
+		this.interceptor = interceptor;
+		this.publishOpen = interceptor instanceof DefaultHandshakeInterceptor;
+		this.allowedOrigins = List.copyOf(allowedOrigins);
+		this.anyOrigin = this.allowedOrigins.contains("*");
+		this.maxFramePayloadLength = maxFramePayloadLength;
+		this.handlePing = server.deliverPingFrames;
+		this.compress = compress;
+	}
+
+	@Override
+	public Mono<Void> handle(ServerWebExchange exchange) {
+		long fd = this.server.nextFd();
+		ServerHttpRequest request = exchange.getRequest();
+		HttpHeaders headers = request.getHeaders();
+		if (request.getMethod() != HttpMethod.GET) {
+			return reject(exchange, fd, 405, "method " + request.getMethod() + " is not GET", Map.of("Allow", "GET"));
+		}
+		if (!HandshakeChecks.containsToken(headers.get(CONNECTION), "upgrade")) {
+			return reject(exchange, fd, 400, "the Connection header does not contain 'upgrade'", Map.of());
+		}
+		String version = headers.getFirst(SEC_WEBSOCKET_VERSION);
+		if (version == null || !"13".equals(version.trim())) {
+			return reject(exchange, fd, 426, "Sec-WebSocket-Version is " + version + ", not 13",
+					Map.of(SEC_WEBSOCKET_VERSION, "13"));
+		}
+		String key = headers.getFirst(SEC_WEBSOCKET_KEY);
+		if (!HandshakeChecks.isValidKey(key)) {
+			return reject(exchange, fd, 400, "Sec-WebSocket-Key " + key + " is not base64 of 16 bytes", Map.of());
+		}
+		String origin = headers.getOrigin();
+		if (origin != null && !this.anyOrigin && !HandshakeChecks.isAllowedOrigin(origin, this.allowedOrigins)) {
+			return reject(exchange, fd, 403, "origin " + origin + " is not allowed", Map.of());
+		}
+		if (!this.server.isRunning()) {
+			return reject(exchange, fd, 503, "the server is not running", Map.of());
+		}
+		HttpServerResponse nativeResponse = nativeResponse(exchange.getResponse());
+		if (nativeResponse == null) {
+			return reject(exchange, fd, 500, "the server is not Reactor Netty", Map.of());
+		}
+		return exchange.getPrincipal()
+			.map(Optional::of)
+			.defaultIfEmpty(Optional.empty())
+			.flatMap((principal) -> decide(exchange, nativeResponse, fd, key, principal.orElse(null)));
+	}
+
+	private Mono<Void> decide(ServerWebExchange exchange, HttpServerResponse nativeResponse, long fd, String key,
+			@Nullable Principal principal) {
+		Map<String, String> pathVariables = exchange
+			.getAttributeOrDefault(WsbootHandlerMapping.PATH_VARIABLES_ATTRIBUTE, Map.of());
+		DefaultHandshakeRequest request = new DefaultHandshakeRequest(fd, exchange.getRequest(), pathVariables,
+				principal);
+		DefaultHandshakeResponse response = new DefaultHandshakeResponse();
+		HandshakeContext handshake = new HandshakeContext();
+		boolean accepted;
+		Object previous = NettyWebSocketServer.enterContext(handshake);
+		try {
+			accepted = this.interceptor.handshake(request, response);
+		}
+		catch (Throwable ex) {
+			logger.error("[fd=" + fd + "] Handshake refused with 500: the handshake interceptor failed", ex);
+			return reject(exchange, fd, 500, null, Map.of());
+		}
+		finally {
+			NettyWebSocketServer.exitContext(previous);
+		}
+		if (!accepted || response.getStatus() != 101) {
+			int status = response.getStatus();
+			if (status == 0 || status == 101 || status < 200) {
+				status = 400;
+			}
+			return reject(exchange, fd, status, "the handshake interceptor refused it", response.getHeaders(),
+					response.getBody(), false);
+		}
+		if (!response.isEnded()) {
+			return misbehaved(exchange, fd, "the handshake interceptor set status 101 but did not end the response");
+		}
+		String subprotocol = response.getHeaders().get(SEC_WEBSOCKET_PROTOCOL);
+		String invalid = checkAcceptedHeaders(request, response.getHeaders(), key, subprotocol);
+		if (invalid != null) {
+			return misbehaved(exchange, fd, invalid);
+		}
+		HttpHeaders responseHeaders = exchange.getResponse().getHeaders();
+		response.getHeaders().forEach((name, value) -> {
+			if (!isHandshakeHeader(name)) {
+				responseHeaders.set(name, value);
+			}
+		});
+		if (subprotocol != null) {
+			joinOfferedSubprotocols(exchange.getRequest(), request.getOfferedSubprotocols());
+		}
+		WebsocketServerSpec.Builder spec = WebsocketServerSpec.builder()
+			.maxFramePayloadLength(this.maxFramePayloadLength)
+			.handlePing(this.handlePing)
+			.compress(this.compress);
+		if (subprotocol != null) {
+			spec.protocols(subprotocol);
+		}
+		WebsocketServerSpec websocketSpec = spec.build();
+		return exchange.getResponse()
+			.setComplete()
+			.then(Mono.defer(() -> nativeResponse.sendWebsocket(
+					(in, out) -> this.server.established(in, out, request, subprotocol, handshake, this.publishOpen),
+					websocketSpec)));
+	}
+
+	/**
+	 * Check the headers of an accepted handshake: never send a 101 that a compliant
+	 * client would reject (RFC 6455 §4.1, the client's checks of the server's answer).
+	 * @return what is wrong, or {@code null}
+	 */
+	private static @Nullable String checkAcceptedHeaders(DefaultHandshakeRequest request, Map<String, String> headers,
+			String key, @Nullable String subprotocol) {
+		String upgrade = headers.get(UPGRADE);
+		if (upgrade != null && !"websocket".equalsIgnoreCase(upgrade.trim())) {
+			return "the Upgrade header " + upgrade + " is not 'websocket'";
+		}
+		String connection = headers.get(CONNECTION);
+		if (connection != null && !HandshakeChecks.containsToken(connection, "upgrade")) {
+			return "the Connection header " + connection + " does not contain 'upgrade'";
+		}
+		String accept = headers.get(SEC_WEBSOCKET_ACCEPT);
+		if (accept != null && !accept.trim().equals(HandshakeInterceptor.acceptKey(key))) {
+			return "Sec-WebSocket-Accept " + accept + " does not match the key";
+		}
+		if (subprotocol != null) {
+			if (subprotocol.indexOf(',') >= 0) {
+				return "Sec-WebSocket-Protocol " + subprotocol + " names several subprotocols, a client accepts one";
+			}
+			if (!request.getOfferedSubprotocols().contains(subprotocol)) {
+				return "Sec-WebSocket-Protocol " + subprotocol + " was not offered by the client "
+						+ request.getOfferedSubprotocols();
+			}
+		}
+		if (headers.containsKey(SEC_WEBSOCKET_EXTENSIONS)) {
+			return "Sec-WebSocket-Extensions is negotiated by the server (wsboot.compression), not by the interceptor";
+		}
+		return null;
+	}
+
+	private static boolean isHandshakeHeader(String name) {
+		return UPGRADE.equalsIgnoreCase(name) || CONNECTION.equalsIgnoreCase(name)
+				|| SEC_WEBSOCKET_ACCEPT.equalsIgnoreCase(name) || SEC_WEBSOCKET_PROTOCOL.equalsIgnoreCase(name);
+	}
+
+	/**
+	 * Reactor Netty reads only the first {@code Sec-WebSocket-Protocol} line of the
+	 * request when it writes the selected subprotocol: give it the whole offer on one.
+	 */
+	private static void joinOfferedSubprotocols(ServerHttpRequest request, List<String> offered) {
+		List<String> lines = request.getHeaders().get(SEC_WEBSOCKET_PROTOCOL);
+		if (lines != null && lines.size() > 1) {
+			HttpServerRequest nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request);
+			nativeRequest.requestHeaders().set(SEC_WEBSOCKET_PROTOCOL, String.join(", ", offered));
+		}
+	}
+
+	private static @Nullable HttpServerResponse nativeResponse(ServerHttpResponse response) {
+		try {
+			Object nativeResponse = ServerHttpResponseDecorator.getNativeResponse(response);
+			return (nativeResponse instanceof HttpServerResponse reactorResponse) ? reactorResponse : null;
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
+	}
+
+	private Mono<Void> misbehaved(ServerWebExchange exchange, long fd, String why) {
+		logger.error("[fd=" + fd + "] Handshake refused with 500: " + why);
+		return reject(exchange, fd, 500, null, Map.of());
+	}
+
+	private Mono<Void> reject(ServerWebExchange exchange, long fd, int status, @Nullable String why,
+			Map<String, String> headers) {
+		return reject(exchange, fd, status, why, headers, null, true);
+	}
+
+	private Mono<Void> reject(ServerWebExchange exchange, long fd, int status, @Nullable String why,
+			Map<String, String> headers, @Nullable String body, boolean plainBody) {
+		this.server.handshakeRejected();
+		if (why != null && logger.isInfoEnabled()) {
+			logger.info("[fd=" + fd + "] Handshake refused with " + status + ": " + why);
+		}
+		ServerHttpResponse response = exchange.getResponse();
+		response.setStatusCode(HttpStatusCode.valueOf(status));
+		HttpHeaders responseHeaders = response.getHeaders();
+		headers.forEach(responseHeaders::set);
+		String text = body;
+		if (text == null && plainBody && why != null) {
+			text = "WebSocket handshake refused: " + why;
+		}
+		if (text == null || text.isEmpty()) {
+			return response.setComplete();
+		}
+		if (responseHeaders.getContentType() == null) {
+			responseHeaders.setContentType(new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8));
+		}
+		byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+		return response.writeWith(Mono.just(response.bufferFactory().wrap(bytes)));
+	}
+
+}
