@@ -37,7 +37,11 @@ import org.springframework.web.server.WebHandler;
  */
 public final class WsbootWebSocketHandler implements WebHandler {
 
-	private static final Log logger = LogFactory.getLog(WsbootWebSocketHandler.class);
+	/**
+	 * Where refused handshakes are logged, one INFO line each with the status and the
+	 * reason: set it to WARN to silence them.
+	 */
+	private static final Log handshakeLogger = LogFactory.getLog("io.wsboot.handshake");
 
 	private static final String SEC_WEBSOCKET_KEY = "Sec-WebSocket-Key";
 
@@ -110,7 +114,9 @@ public final class WsbootWebSocketHandler implements WebHandler {
 		}
 		String key = headers.getFirst(SEC_WEBSOCKET_KEY);
 		if (!HandshakeChecks.isValidKey(key)) {
-			return reject(exchange, fd, 400, "Sec-WebSocket-Key " + key + " is not base64 of 16 bytes", Map.of());
+			String why = (key != null) ? "Sec-WebSocket-Key " + key + " is not base64 of 16 bytes"
+					: "Sec-WebSocket-Key is missing";
+			return reject(exchange, fd, 400, why, Map.of());
 		}
 		String origin = headers.getOrigin();
 		if (origin != null && !this.anyOrigin && !HandshakeChecks.isAllowedOrigin(origin, this.allowedOrigins)) {
@@ -143,7 +149,7 @@ public final class WsbootWebSocketHandler implements WebHandler {
 			accepted = this.interceptor.handshake(request, response);
 		}
 		catch (Throwable ex) {
-			logger.error("[fd=" + fd + "] Handshake refused with 500: the handshake interceptor failed", ex);
+			handshakeLogger.error("[fd=" + fd + "] Handshake refused with 500: the handshake interceptor failed", ex);
 			return reject(exchange, fd, 500, null, Map.of());
 		}
 		finally {
@@ -251,7 +257,7 @@ public final class WsbootWebSocketHandler implements WebHandler {
 	}
 
 	private Mono<Void> misbehaved(ServerWebExchange exchange, long fd, String why) {
-		logger.error("[fd=" + fd + "] Handshake refused with 500: " + why);
+		handshakeLogger.error("[fd=" + fd + "] Handshake refused with 500: " + why);
 		return reject(exchange, fd, 500, null, Map.of());
 	}
 
@@ -263,8 +269,8 @@ public final class WsbootWebSocketHandler implements WebHandler {
 	private Mono<Void> reject(ServerWebExchange exchange, long fd, int status, @Nullable String why,
 			Map<String, String> headers, @Nullable String body, boolean plainBody) {
 		this.server.handshakeRejected();
-		if (why != null && logger.isInfoEnabled()) {
-			logger.info("[fd=" + fd + "] Handshake refused with " + status + ": " + why);
+		if (why != null && handshakeLogger.isInfoEnabled()) {
+			handshakeLogger.info("[fd=" + fd + "] Handshake refused with " + status + ": " + why);
 		}
 		ServerHttpResponse response = exchange.getResponse();
 		response.setStatusCode(HttpStatusCode.valueOf(status));

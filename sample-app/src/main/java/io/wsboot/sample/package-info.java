@@ -1,0 +1,7 @@
+/**
+ * The OpenSwoole handshake example, ported to wsboot.
+ */
+@NullMarked
+package io.wsboot.sample;
+
+import org.jspecify.annotations.NullMarked;
