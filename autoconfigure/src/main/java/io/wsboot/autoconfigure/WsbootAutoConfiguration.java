@@ -17,6 +17,7 @@ import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.server.HttpServer;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -51,17 +52,21 @@ public final class WsbootAutoConfiguration {
 	@ConditionalOnMissingBean(WebSocketServer.class)
 	NettyWebSocketServer webSocketServer(ApplicationEventPublisher publisher, WsbootProperties properties) {
 		NettyWebSocketServer.Settings settings = new NettyWebSocketServer.Settings(
+				toIntBytes(properties.getMaxFrameSize().toBytes(), "wsboot.max-frame-size"),
 				toIntBytes(properties.getMaxMessageSize().toBytes(), "wsboot.max-message-size"),
-				properties.isDeliverPingFrames(), properties.isDeliverPongFrames(), properties.isDeliverCloseFrames(),
-				worker(properties.getListenerExecution()));
+				properties.isCompression(), properties.isDeliverPingFrames(), properties.isDeliverPongFrames(),
+				properties.isDeliverCloseFrames(), worker(properties.getListenerExecution()));
 		return new NettyWebSocketServer(publisher, settings);
 	}
 
 	@Bean
+	@ConditionalOnBean(NettyWebSocketServer.class)
+	@ConditionalOnMissingBean
 	WsbootHandlerMapping wsbootHandlerMapping(NettyWebSocketServer server, HandshakeInterceptor interceptor,
 			WsbootProperties properties) {
 		WsbootWebSocketHandler handler = new WsbootWebSocketHandler(server, interceptor, properties.getAllowedOrigins(),
 				toIntBytes(properties.getMaxFrameSize().toBytes(), "wsboot.max-frame-size"),
+				toIntBytes(properties.getMaxMessageSize().toBytes(), "wsboot.max-message-size"),
 				properties.isCompression());
 		return new WsbootHandlerMapping(properties.getPath(), handler);
 	}

@@ -19,11 +19,15 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -40,11 +44,10 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
-import reactor.core.Disposable;
-import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
+import reactor.netty.NettyPipeline;
 import reactor.netty.http.websocket.WebsocketInbound;
 import reactor.netty.http.websocket.WebsocketOutbound;
 
@@ -71,7 +74,14 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 
 	private static final long SHUTDOWN_WAIT_MILLIS = 5000;
 
+	/**
+	 * How long the server waits for the client's close frame after sending its own.
+	 */
+	static final long CLOSE_TIMEOUT_MILLIS = 5000;
+
 	private static final int MAX_CONTROL_PAYLOAD = 125;
+
+	private static final String UTF8_VALIDATOR = "wsboot.utf8Validator";
 
 	/** The handshake or connection whose callback runs on this thread, for defer. */
 	private static final FastThreadLocal<@Nullable Object> context = new FastThreadLocal<>();
@@ -83,6 +93,10 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 	private final Scheduler timerScheduler;
 
 	final int maxMessageSize;
+
+	private final int maxFramePayloadLength;
+
+	private final boolean compression;
 
 	final boolean deliverPingFrames;
 
@@ -96,7 +110,7 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 
 	private final Map<Long, WebSocketConnection> connections = new ConcurrentHashMap<>();
 
-	private final Map<Long, Disposable> timers = new ConcurrentHashMap<>();
+	private final Map<Long, TimerHandle> timers = new ConcurrentHashMap<>();
 
 	private final LongAdder accepted = new LongAdder();
 
@@ -118,6 +132,8 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 
 	private volatile boolean running;
 
+	private volatile boolean stopping;
+
 	private volatile Instant startTime = Instant.now();
 
 	/**
@@ -129,12 +145,14 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 		Assert.notNull(publisher, "'publisher' must not be null");
 		Assert.notNull(settings, "'settings' must not be null");
 		this.publisher = publisher;
-		this.worker = settings.worker;
+		this.worker = settings.worker();
 		this.timerScheduler = Schedulers.parallel();
-		this.maxMessageSize = settings.maxMessageSize;
-		this.deliverPingFrames = settings.deliverPingFrames;
-		this.deliverPongFrames = settings.deliverPongFrames;
-		this.deliverCloseFrames = settings.deliverCloseFrames;
+		this.maxMessageSize = settings.maxMessageSize();
+		this.maxFramePayloadLength = settings.maxFrameSize();
+		this.compression = settings.compression();
+		this.deliverPingFrames = settings.deliverPingFrames();
+		this.deliverPongFrames = settings.deliverPongFrames();
+		this.deliverCloseFrames = settings.deliverCloseFrames();
 	}
 
 	// Push and disconnect
@@ -235,10 +253,10 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 		Assert.isTrue(reason.getBytes(StandardCharsets.UTF_8).length <= MAX_CONTROL_PAYLOAD - 2,
 				"'reason' must be at most 123 bytes of UTF-8 (RFC 6455 5.5)");
 		WebSocketConnection connection = this.connections.get(fd);
-		if (connection == null || !connection.isOpen()) {
+		if (connection == null || !connection.startClosing()) {
 			return false;
 		}
-		close(connection, code, reason);
+		sendClose(connection, code, reason);
 		return true;
 	}
 
@@ -250,15 +268,33 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 	 * Start the server side of the close handshake.
 	 */
 	void close(WebSocketConnection connection, int code, String reason) {
-		if (connection.state != WebSocketConnection.OPEN) {
+		if (!connection.startClosing()) {
 			return;
 		}
+		sendClose(connection, code, reason);
+	}
+
+	private void sendClose(WebSocketConnection connection, int code, String reason) {
 		connection.closedByServer = true;
-		connection.state = WebSocketConnection.CLOSING;
+		connection.closeStatus = new WebSocketCloseStatus(code, reason, false);
 		if (logger.isDebugEnabled()) {
 			logger.debug("[fd=" + connection.fd + "] Closing with " + code + " " + reason);
 		}
-		connection.outbound.sendClose(code, reason).subscribe(null, (ex) -> connection.channel.close());
+		CloseHandshakeHandler handshake = connection.closeHandshake;
+		if (handshake == null) {
+			connection.outbound.sendClose(code, reason).subscribe(null, (ex) -> connection.channel.close());
+			return;
+		}
+		handshake.closeSent = true;
+		Channel channel = connection.channel;
+		channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener((future) -> {
+			if (future.isSuccess()) {
+				channel.eventLoop().schedule(() -> channel.close(), CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+			}
+			else {
+				channel.close();
+			}
+		});
 	}
 
 	// Broadcast and queries
@@ -286,7 +322,7 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 		int length = payload.readableBytes();
 		try {
 			for (WebSocketConnection connection : this.connections.values()) {
-				if (connection.isOpen() && filter.test(connection.fd)) {
+				if (connection.broadcastable && connection.isOpen() && filter.test(connection.fd)) {
 					ByteBuf shared = payload.retainedDuplicate();
 					WebSocketFrame frame = text ? new TextWebSocketFrame(shared) : new BinaryWebSocketFrame(shared);
 					if (sent(connection, frame, length)) {
@@ -331,38 +367,53 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 	@Override
 	public long tick(Duration interval, Runnable task) {
 		long millis = checkInterval(interval, task);
-		long id = this.timerIds.incrementAndGet();
-		Runnable run = timerTask(id, task, false);
-		this.timers.put(id, this.timerScheduler.schedulePeriodically(run, millis, millis, TimeUnit.MILLISECONDS));
-		return id;
+		TimerHandle timer = register(null);
+		Runnable run = globalTimerTask(timer, task, false);
+		timer.scheduled(this.timerScheduler.schedulePeriodically(run, millis, millis, TimeUnit.MILLISECONDS));
+		return timer.id;
 	}
 
 	@Override
 	public long after(Duration delay, Runnable task) {
 		long millis = checkDelay(delay, task);
-		long id = this.timerIds.incrementAndGet();
-		Runnable run = timerTask(id, task, true);
-		Disposable disposable = this.timerScheduler.schedule(run, millis, TimeUnit.MILLISECONDS);
-		// A zero delay may have run it already
-		if (!disposable.isDisposed()) {
-			this.timers.put(id, disposable);
-		}
-		return id;
+		TimerHandle timer = register(null);
+		Runnable run = globalTimerTask(timer, task, true);
+		timer.scheduled(this.timerScheduler.schedule(run, millis, TimeUnit.MILLISECONDS));
+		return timer.id;
 	}
 
-	private Runnable timerTask(long id, Runnable task, boolean once) {
+	private TimerHandle register(@Nullable WebSocketConnection connection) {
+		TimerHandle timer = new TimerHandle(this.timerIds.incrementAndGet(), connection);
+		this.timers.put(timer.id, timer);
+		if (connection != null) {
+			connection.timers.add(timer.id);
+		}
+		return timer;
+	}
+
+	private void unregister(TimerHandle timer) {
+		this.timers.remove(timer.id);
+		if (timer.connection != null) {
+			timer.connection.timers.remove(timer.id);
+		}
+	}
+
+	private Runnable globalTimerTask(TimerHandle timer, Runnable task, boolean once) {
 		Runnable guarded = () -> {
 			try {
 				task.run();
 			}
 			catch (Throwable ex) {
-				logger.error("Timer " + id + " failed", ex);
+				logger.error("Timer " + timer.id + " failed", ex);
 			}
 		};
 		Executor worker = this.worker;
 		return () -> {
+			if (timer.isDisposed()) {
+				return;
+			}
 			if (once) {
-				this.timers.remove(id);
+				unregister(timer);
 			}
 			if (worker != null) {
 				worker.execute(guarded);
@@ -380,10 +431,15 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 		if (connection == null || !connection.isOpen()) {
 			return -1;
 		}
-		long id = this.timerIds.incrementAndGet();
-		ScheduledFuture<?> future = connection.channel.eventLoop()
-			.scheduleAtFixedRate(() -> connection.execute(task), millis, millis, TimeUnit.MILLISECONDS);
-		return boundTimer(connection, id, future);
+		TimerHandle timer = register(connection);
+		Runnable run = () -> {
+			if (!timer.isDisposed()) {
+				connection.execute(task);
+			}
+		};
+		timer.scheduled(connection.channel.eventLoop().scheduleAtFixedRate(run, millis, millis, TimeUnit.MILLISECONDS));
+		cancelIfClosed(connection, timer);
+		return timer.id;
 	}
 
 	@Override
@@ -393,23 +449,23 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 		if (connection == null || !connection.isOpen()) {
 			return -1;
 		}
-		long id = this.timerIds.incrementAndGet();
-		ScheduledFuture<?> future = connection.channel.eventLoop().schedule(() -> {
-			this.timers.remove(id);
-			connection.timers.remove(id);
-			connection.execute(task);
-		}, millis, TimeUnit.MILLISECONDS);
-		return boundTimer(connection, id, future);
+		TimerHandle timer = register(connection);
+		Runnable run = () -> {
+			if (!timer.isDisposed()) {
+				unregister(timer);
+				connection.execute(task);
+			}
+		};
+		timer.scheduled(connection.channel.eventLoop().schedule(run, millis, TimeUnit.MILLISECONDS));
+		cancelIfClosed(connection, timer);
+		return timer.id;
 	}
 
-	private long boundTimer(WebSocketConnection connection, long id, ScheduledFuture<?> future) {
-		this.timers.put(id, () -> future.cancel(false));
-		connection.timers.add(id);
+	private void cancelIfClosed(WebSocketConnection connection, TimerHandle timer) {
 		if (connection.state == WebSocketConnection.CLOSED) {
-			// Closed meanwhile: the close already cancelled the others
-			clearTimer(id);
+			// Closed meanwhile: the close may have missed this one
+			clearTimer(timer.id);
 		}
-		return id;
 	}
 
 	private static long checkInterval(Duration interval, Runnable task) {
@@ -429,10 +485,11 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 
 	@Override
 	public boolean clearTimer(long timerId) {
-		Disposable timer = this.timers.remove(timerId);
+		TimerHandle timer = this.timers.get(timerId);
 		if (timer == null) {
 			return false;
 		}
+		unregister(timer);
 		timer.dispose();
 		return true;
 	}
@@ -473,12 +530,7 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 	}
 
 	static void exitContext(@Nullable Object previous) {
-		if (previous == null) {
-			context.remove();
-		}
-		else {
-			context.set(previous);
-		}
+		context.set(previous);
 	}
 
 	// Connection lifecycle, called by the handshake handler
@@ -500,38 +552,64 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 		Connection[] holder = new Connection[1];
 		inbound.withConnection((connection) -> holder[0] = connection);
 		Connection nettyConnection = holder[0];
-		WebSocketConnection connection = new WebSocketConnection(this, request.getFd(), nettyConnection.channel(),
-				outbound, request, subprotocol, this.worker);
+		Channel channel = nettyConnection.channel();
+		WebSocketConnection connection;
+		try {
+			connection = new WebSocketConnection(this, request.getFd(), channel, outbound, request, subprotocol,
+					this.worker);
+			connection.closeHandshake = configurePipeline(channel.pipeline(), connection);
+		}
+		catch (Throwable ex) {
+			logger.error("[fd=" + request.getFd() + "] Connection could not be set up: closing with 1011", ex);
+			return outbound.sendClose(WebSocketCloseStatus.INTERNAL_SERVER_ERROR.code(), "Internal error");
+		}
 		this.connections.put(connection.fd, connection);
 		this.accepted.increment();
 		if (logger.isDebugEnabled()) {
 			logger.debug("[fd=" + connection.fd + "] Connection established on " + connection.path
 					+ ((subprotocol != null) ? " with subprotocol " + subprotocol : ""));
 		}
+		InboundSubscriber subscriber = new InboundSubscriber(connection, this.worker != null);
+		connection.setInbound(subscriber);
+		inbound.receiveCloseStatus().subscribe(connection::onCloseStatus);
+		nettyConnection.onDispose(() -> closed(connection));
 		if (publishOpen) {
 			connection.execute(() -> publish(connection, new WebSocketOpenEvent(this, request)));
 		}
 		for (Runnable task : handshake.established()) {
 			connection.execute(task);
 		}
-		inbound.receiveCloseStatus().subscribe(connection::onCloseStatus);
-		nettyConnection.onDispose(() -> closed(connection));
+		connection.execute(() -> connection.broadcastable = true);
 		if (!this.running) {
 			close(connection, GOING_AWAY, "Server shutting down");
 		}
-		return inbound.receiveFrames().doOnNext(connection::onFrame).onErrorResume((ex) -> {
-			if (logger.isDebugEnabled()) {
-				logger.debug("[fd=" + connection.fd + "] Inbound failed: " + ex);
-			}
-			return Mono.empty();
-		}).then();
+		inbound.receiveFrames().subscribe(subscriber);
+		return subscriber.done().asMono();
+	}
+
+	/**
+	 * Put wsboot's frame decoder (close-frame rules) in place of Netty's, and check that
+	 * text is UTF-8 (RFC 6455 §8.1) after any decompression.
+	 */
+	private @Nullable CloseHandshakeHandler configurePipeline(ChannelPipeline pipeline,
+			WebSocketConnection connection) {
+		if (pipeline.get(WsbootFrameDecoder.NAME) != null) {
+			pipeline.replace(WsbootFrameDecoder.NAME, WsbootFrameDecoder.NAME,
+					new WsbootFrameDecoder(WsbootFrameDecoder.config(this.maxFramePayloadLength, this.compression)));
+		}
+		if (pipeline.get(NettyPipeline.ReactiveBridge) == null) {
+			return null;
+		}
+		pipeline.addBefore(NettyPipeline.ReactiveBridge, UTF8_VALIDATOR, new Utf8FrameValidator(true));
+		CloseHandshakeHandler closeHandshake = new CloseHandshakeHandler(connection);
+		pipeline.addBefore(NettyPipeline.ReactiveBridge, CloseHandshakeHandler.NAME, closeHandshake);
+		return closeHandshake;
 	}
 
 	private void closed(WebSocketConnection connection) {
-		if (connection.state == WebSocketConnection.CLOSED) {
+		if (!connection.markClosed()) {
 			return;
 		}
-		connection.state = WebSocketConnection.CLOSED;
 		this.connections.remove(connection.fd);
 		for (Long id : connection.timers) {
 			clearTimer(id);
@@ -539,20 +617,24 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 		connection.timers.clear();
 		connection.releaseFragments();
 		this.closed.increment();
-		WebSocketCloseStatus status = connection.closeStatus;
-		int code = (status != null) ? status.code() : WebSocketCloseEvent.ABNORMAL_CLOSURE;
-		String reason = (status != null && status.reasonText() != null) ? status.reasonText() : "";
-		ClosedBy closedBy = connection.closedByServer ? ClosedBy.SERVER : ClosedBy.CLIENT;
-		if (logger.isDebugEnabled()) {
-			logger.debug("[fd=" + connection.fd + "] Connection closed by " + closedBy + " with " + code);
-		}
-		connection.execute(() -> {
+		// Queued, never inline: a close caused by a listener is published after it
+		// returns, and a decoder that refused a frame has told its close code by then
+		connection.executeLater(() -> {
 			try {
+				WebSocketCloseStatus status = connection.closeStatus;
+				int code = (status != null) ? status.code() : WebSocketCloseEvent.ABNORMAL_CLOSURE;
+				String reason = (status != null && status.reasonText() != null) ? status.reasonText() : "";
+				ClosedBy closedBy = connection.closedByServer ? ClosedBy.SERVER : ClosedBy.CLIENT;
+				if (logger.isDebugEnabled()) {
+					logger.debug("[fd=" + connection.fd + "] Connection closed by " + closedBy + " with " + code);
+				}
 				publish(connection, new WebSocketCloseEvent(this, connection.fd, code, reason, closedBy));
 			}
 			finally {
-				synchronized (this.shutdownMonitor) {
-					this.shutdownMonitor.notifyAll();
+				if (this.stopping) {
+					synchronized (this.shutdownMonitor) {
+						this.shutdownMonitor.notifyAll();
+					}
 				}
 			}
 		});
@@ -564,7 +646,14 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 	}
 
 	void publishMessage(WebSocketConnection connection, Frame frame) {
-		connection.execute(() -> publish(connection, new WebSocketMessageEvent(this, frame)));
+		connection.execute(() -> {
+			try {
+				publish(connection, new WebSocketMessageEvent(this, frame));
+			}
+			finally {
+				connection.handled();
+			}
+		});
 	}
 
 	private void publish(WebSocketConnection connection, ApplicationEvent event) {
@@ -587,6 +676,7 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 	@Override
 	public void stop() {
 		this.running = false;
+		this.stopping = true;
 		List<WebSocketConnection> open = new ArrayList<>(this.connections.values());
 		if (!open.isEmpty()) {
 			logger.info("Closing " + open.size() + " WebSocket connection(s) with 1001");
@@ -633,19 +723,17 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 	/**
 	 * Settings of a {@link NettyWebSocketServer}.
 	 *
+	 * @param maxFrameSize largest frame payload, in bytes
 	 * @param maxMessageSize largest reassembled message, in bytes
+	 * @param compression whether permessage-deflate is negotiated
 	 * @param deliverPingFrames whether ping frames are published as message events
 	 * @param deliverPongFrames whether pong frames are published as message events
 	 * @param deliverCloseFrames whether the client's close frame is published as a
 	 * message event
 	 * @param worker where listeners run, or {@code null} for the event loop
 	 */
-	public record Settings(int maxMessageSize, boolean deliverPingFrames, boolean deliverPongFrames,
-			boolean deliverCloseFrames, @Nullable Executor worker) {
-
-		static Settings defaults() {
-			return new Settings(1024 * 1024, false, false, false, null);
-		}
+	public record Settings(int maxFrameSize, int maxMessageSize, boolean compression, boolean deliverPingFrames,
+			boolean deliverPongFrames, boolean deliverCloseFrames, @Nullable Executor worker) {
 
 	}
 

@@ -3,6 +3,7 @@ package io.wsboot.netty;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -21,11 +22,23 @@ final class SerialExecutor implements Executor {
 		this.executor = executor;
 	}
 
+	/**
+	 * Queue a task.
+	 * @throws RejectedExecutionException when the shared executor refuses to run the
+	 * queue; the queue is then emptied
+	 */
 	@Override
 	public void execute(Runnable task) {
 		this.tasks.add(task);
 		if (this.pending.getAndIncrement() == 0) {
-			this.executor.execute(this::drain);
+			try {
+				this.executor.execute(this::drain);
+			}
+			catch (RejectedExecutionException ex) {
+				this.tasks.clear();
+				this.pending.set(0);
+				throw ex;
+			}
 		}
 	}
 

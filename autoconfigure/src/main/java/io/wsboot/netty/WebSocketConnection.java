@@ -4,10 +4,13 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 import io.netty.buffer.ByteBuf;
@@ -40,6 +43,9 @@ final class WebSocketConnection {
 	private static final AtomicLongFieldUpdater<WebSocketConnection> BYTES_SENT = AtomicLongFieldUpdater
 		.newUpdater(WebSocketConnection.class, "bytesSent");
 
+	private static final AtomicIntegerFieldUpdater<WebSocketConnection> STATE = AtomicIntegerFieldUpdater
+		.newUpdater(WebSocketConnection.class, "state");
+
 	static final int OPEN = 0;
 
 	static final int CLOSING = 1;
@@ -70,9 +76,16 @@ final class WebSocketConnection {
 
 	private final NettyWebSocketServer server;
 
-	private final @Nullable Executor serial;
+	private final @Nullable SerialExecutor serial;
+
+	private @Nullable InboundSubscriber inbound;
+
+	@Nullable CloseHandshakeHandler closeHandshake;
 
 	volatile int state = OPEN;
+
+	/** Whether broadcasts reach it: set once the open event and deferred tasks ran. */
+	volatile boolean broadcastable;
 
 	volatile boolean closedByServer;
 
@@ -97,9 +110,22 @@ final class WebSocketConnection {
 		this.pathVariables = Map.copyOf(request.getPathVariables());
 		this.subprotocol = subprotocol;
 		this.principal = request.getPrincipal();
-		this.attributes = Map.copyOf(request.attributesOrEmpty());
+		this.attributes = copyWithoutNulls(request.attributesOrEmpty());
 		this.remoteAddress = request.getRemoteAddress();
 		this.serial = (worker != null) ? new SerialExecutor(worker) : null;
+	}
+
+	private static Map<String, Object> copyWithoutNulls(Map<String, Object> attributes) {
+		if (attributes.isEmpty()) {
+			return Map.of();
+		}
+		Map<String, Object> copy = new HashMap<>(attributes);
+		copy.values().removeIf((value) -> value == null);
+		return Map.copyOf(copy);
+	}
+
+	void setInbound(InboundSubscriber inbound) {
+		this.inbound = inbound;
 	}
 
 	boolean isOpen() {
@@ -107,18 +133,31 @@ final class WebSocketConnection {
 	}
 
 	/**
+	 * Move from open to closing.
+	 * @return whether this call made the move
+	 */
+	boolean startClosing() {
+		return STATE.compareAndSet(this, OPEN, CLOSING);
+	}
+
+	/**
+	 * Move to closed.
+	 * @return whether this call made the move
+	 */
+	boolean markClosed() {
+		return STATE.getAndSet(this, CLOSED) != CLOSED;
+	}
+
+	/**
 	 * Run a task in this connection's order: inline when already on its event loop
 	 * (listeners run there), else queued.
 	 */
 	void execute(Runnable task) {
-		if (this.serial != null) {
-			this.serial.execute(() -> runInContext(task));
-		}
-		else if (this.channel.eventLoop().inEventLoop()) {
+		if (this.serial == null && this.channel.eventLoop().inEventLoop()) {
 			runInContext(task);
 		}
 		else {
-			this.channel.eventLoop().execute(() -> runInContext(task));
+			executeLater(task);
 		}
 	}
 
@@ -126,11 +165,17 @@ final class WebSocketConnection {
 	 * Run a task in this connection's order after the current one.
 	 */
 	void executeLater(Runnable task) {
-		if (this.serial != null) {
-			this.serial.execute(() -> runInContext(task));
-		}
-		else {
+		SerialExecutor serial = this.serial;
+		if (serial == null) {
 			this.channel.eventLoop().execute(() -> runInContext(task));
+			return;
+		}
+		try {
+			serial.execute(() -> runInContext(task));
+		}
+		catch (RejectedExecutionException ex) {
+			logger.error("[fd=" + this.fd + "] Listener executor refused a task: closing with 1011", ex);
+			this.server.close(this, WebSocketCloseStatus.INTERNAL_SERVER_ERROR.code(), "Listener executor overloaded");
 		}
 	}
 
@@ -159,72 +204,77 @@ final class WebSocketConnection {
 
 	/**
 	 * Handle one inbound frame, on the event loop. The frame is released by the caller.
+	 * @return whether a message was queued for the listeners
 	 */
-	void onFrame(WebSocketFrame frame) {
+	boolean onFrame(WebSocketFrame frame) {
+		if (this.state == CLOSED) {
+			return false;
+		}
 		try {
 			if (frame instanceof TextWebSocketFrame) {
-				onDataFrame(Opcode.TEXT, frame);
+				return onDataFrame(Opcode.TEXT, frame);
 			}
-			else if (frame instanceof BinaryWebSocketFrame) {
-				onDataFrame(Opcode.BINARY, frame);
+			if (frame instanceof BinaryWebSocketFrame) {
+				return onDataFrame(Opcode.BINARY, frame);
 			}
-			else if (frame instanceof ContinuationWebSocketFrame) {
-				onContinuationFrame(frame);
+			if (frame instanceof ContinuationWebSocketFrame) {
+				return onContinuationFrame(frame);
 			}
-			else if (frame instanceof PingWebSocketFrame) {
+			if (frame instanceof PingWebSocketFrame) {
 				// Reached only when ping frames are delivered: answer as Reactor Netty
 				// would
+				boolean queued = this.server.deliverPingFrames && deliver(Opcode.PING, frame.content());
 				this.channel.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
-				if (this.server.deliverPingFrames) {
-					deliver(Opcode.PING, frame.content());
-				}
+				return queued;
 			}
-			else if (frame instanceof PongWebSocketFrame && this.server.deliverPongFrames) {
-				deliver(Opcode.PONG, frame.content());
+			if (frame instanceof PongWebSocketFrame && this.server.deliverPongFrames) {
+				return deliver(Opcode.PONG, frame.content());
 			}
 		}
 		catch (Throwable ex) {
 			logger.error("[fd=" + this.fd + "] Inbound frame failed", ex);
 		}
+		return false;
 	}
 
-	private void onDataFrame(Opcode opcode, WebSocketFrame frame) {
+	private boolean onDataFrame(Opcode opcode, WebSocketFrame frame) {
 		ByteBuf content = frame.content();
 		if (content.readableBytes() > this.server.maxMessageSize) {
 			tooBig();
-			return;
+			return false;
 		}
 		if (frame.isFinalFragment()) {
-			deliver(opcode, content);
-			return;
+			return deliver(opcode, content);
 		}
 		releaseFragments();
 		this.fragmentsOpcode = opcode;
 		this.fragments = this.channel.alloc().buffer(content.readableBytes() * 2);
 		this.fragments.writeBytes(content);
+		return false;
 	}
 
-	private void onContinuationFrame(WebSocketFrame frame) {
+	private boolean onContinuationFrame(WebSocketFrame frame) {
 		ByteBuf fragments = this.fragments;
 		Opcode opcode = this.fragmentsOpcode;
 		if (fragments == null || opcode == null) {
-			// The decoder refuses a continuation without a start; nothing to add to
-			return;
+			// The decoder refuses a continuation without a start: nothing to add to
+			return false;
 		}
 		ByteBuf content = frame.content();
 		if (fragments.readableBytes() + content.readableBytes() > this.server.maxMessageSize) {
 			releaseFragments();
 			tooBig();
-			return;
+			return false;
 		}
 		fragments.writeBytes(content);
-		if (frame.isFinalFragment()) {
-			try {
-				deliver(opcode, fragments);
-			}
-			finally {
-				releaseFragments();
-			}
+		if (!frame.isFinalFragment()) {
+			return false;
+		}
+		try {
+			return deliver(opcode, fragments);
+		}
+		finally {
+			releaseFragments();
 		}
 	}
 
@@ -236,7 +286,7 @@ final class WebSocketConnection {
 		this.server.close(this, WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "Message too big");
 	}
 
-	private void deliver(Opcode opcode, ByteBuf content) {
+	private boolean deliver(Opcode opcode, ByteBuf content) {
 		int length = content.readableBytes();
 		Frame frame = (opcode == Opcode.TEXT) ? Frame.text(this.fd, content.toString(StandardCharsets.UTF_8))
 				: Frame.binary(this.fd, opcode, true, ByteBufUtil.getBytes(content));
@@ -245,15 +295,27 @@ final class WebSocketConnection {
 			this.server.messageReceived(length);
 		}
 		this.server.publishMessage(this, frame);
+		return true;
 	}
 
+	/**
+	 * A queued message was handled by the listeners.
+	 */
+	void handled() {
+		InboundSubscriber inbound = this.inbound;
+		if (inbound != null) {
+			inbound.handled();
+		}
+	}
+
+	/**
+	 * Reactor Netty saw the first close frame, sent or received.
+	 */
 	void onCloseStatus(WebSocketCloseStatus status) {
 		if (this.closeStatus == null) {
 			this.closeStatus = status;
 		}
-		if (this.state == OPEN) {
-			this.state = CLOSING;
-		}
+		startClosing();
 		if (!this.closedByServer && this.server.deliverCloseFrames) {
 			byte[] reason = status.reasonText().getBytes(StandardCharsets.UTF_8);
 			byte[] payload = new byte[2 + reason.length];
@@ -262,6 +324,18 @@ final class WebSocketConnection {
 			System.arraycopy(reason, 0, payload, 2, reason.length);
 			this.server.publishMessage(this, Frame.binary(this.fd, Opcode.CLOSE, true, payload));
 		}
+	}
+
+	/**
+	 * The decoder refused a frame and sent a close frame with this status.
+	 */
+	void onProtocolError(WebSocketCloseStatus status, String reason) {
+		if (logger.isDebugEnabled()) {
+			logger.debug("[fd=" + this.fd + "] Protocol error, closed with " + status.code() + ": " + reason);
+		}
+		startClosing();
+		this.closedByServer = true;
+		this.closeStatus = new WebSocketCloseStatus(status.code(), reason, false);
 	}
 
 	void releaseFragments() {

@@ -73,16 +73,20 @@ public final class WsbootWebSocketHandler implements WebHandler {
 
 	private final boolean compress;
 
+	private final int maxDecompressionBufferSize;
+
 	/**
 	 * Create a handler.
 	 * @param server the server that registers the connections
 	 * @param interceptor the interceptor that decides handshakes
 	 * @param allowedOrigins the origins accepted ({@code *} for any)
 	 * @param maxFramePayloadLength the largest frame payload accepted
+	 * @param maxMessageSize the largest message accepted, also the bound of a
+	 * decompressed frame
 	 * @param compress whether to negotiate permessage-deflate
 	 */
 	public WsbootWebSocketHandler(NettyWebSocketServer server, HandshakeInterceptor interceptor,
-			List<String> allowedOrigins, int maxFramePayloadLength, boolean compress) {
+			List<String> allowedOrigins, int maxFramePayloadLength, int maxMessageSize, boolean compress) {
 		Assert.notNull(server, "'server' must not be null");
 		Assert.notNull(interceptor, "'interceptor' must not be null");
 		Assert.notNull(allowedOrigins, "'allowedOrigins' must not be null");
@@ -94,6 +98,7 @@ public final class WsbootWebSocketHandler implements WebHandler {
 		this.maxFramePayloadLength = maxFramePayloadLength;
 		this.handlePing = server.deliverPingFrames;
 		this.compress = compress;
+		this.maxDecompressionBufferSize = maxMessageSize;
 	}
 
 	@Override
@@ -164,7 +169,8 @@ public final class WsbootWebSocketHandler implements WebHandler {
 					response.getBody(), false);
 		}
 		if (!response.isEnded()) {
-			return misbehaved(exchange, fd, "the handshake interceptor set status 101 but did not end the response");
+			return reject(exchange, fd, 400, "the handshake interceptor set status 101 but did not end the response",
+					response.getHeaders(), null, false);
 		}
 		String subprotocol = response.getHeaders().get(SEC_WEBSOCKET_PROTOCOL);
 		String invalid = checkAcceptedHeaders(request, response.getHeaders(), key, subprotocol);
@@ -177,13 +183,14 @@ public final class WsbootWebSocketHandler implements WebHandler {
 				responseHeaders.set(name, value);
 			}
 		});
-		if (subprotocol != null) {
-			joinOfferedSubprotocols(exchange.getRequest(), request.getOfferedSubprotocols());
-		}
+		normalizeRequestHeaders(exchange.getRequest(), (subprotocol != null) ? request.getOfferedSubprotocols() : null);
 		WebsocketServerSpec.Builder spec = WebsocketServerSpec.builder()
 			.maxFramePayloadLength(this.maxFramePayloadLength)
 			.handlePing(this.handlePing)
 			.compress(this.compress);
+		if (this.compress) {
+			spec.maxDecompressionBufferSize(this.maxDecompressionBufferSize);
+		}
 		if (subprotocol != null) {
 			spec.protocols(subprotocol);
 		}
@@ -235,13 +242,25 @@ public final class WsbootWebSocketHandler implements WebHandler {
 	}
 
 	/**
-	 * Reactor Netty reads only the first {@code Sec-WebSocket-Protocol} line of the
-	 * request when it writes the selected subprotocol: give it the whole offer on one.
+	 * Give Netty's handshaker the request in the form it reads: it wants an
+	 * {@code Upgrade} header that is exactly {@code websocket} (we accept it among other
+	 * tokens) and reads only the first {@code Sec-WebSocket-Protocol} line when it writes
+	 * the selected subprotocol (we accept several lines).
 	 */
-	private static void joinOfferedSubprotocols(ServerHttpRequest request, List<String> offered) {
-		List<String> lines = request.getHeaders().get(SEC_WEBSOCKET_PROTOCOL);
-		if (lines != null && lines.size() > 1) {
-			HttpServerRequest nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request);
+	private static void normalizeRequestHeaders(ServerHttpRequest request, @Nullable List<String> offered) {
+		HttpHeaders headers = request.getHeaders();
+		List<String> upgrade = headers.get(UPGRADE);
+		boolean plainUpgrade = upgrade != null && upgrade.size() == 1 && "websocket".equalsIgnoreCase(upgrade.get(0));
+		List<String> lines = headers.get(SEC_WEBSOCKET_PROTOCOL);
+		boolean joinProtocols = offered != null && lines != null && lines.size() > 1;
+		if (plainUpgrade && !joinProtocols) {
+			return;
+		}
+		HttpServerRequest nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request);
+		if (!plainUpgrade) {
+			nativeRequest.requestHeaders().set(UPGRADE, "websocket");
+		}
+		if (joinProtocols) {
 			nativeRequest.requestHeaders().set(SEC_WEBSOCKET_PROTOCOL, String.join(", ", offered));
 		}
 	}
