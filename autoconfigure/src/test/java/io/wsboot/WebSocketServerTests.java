@@ -1,0 +1,340 @@
+package io.wsboot;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.wsboot.JdkWebSocketClient.CloseStatus;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link WebSocketServer}.
+ */
+@SpringBootTest(classes = WebSocketServerTests.TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "spring.main.web-application-type=reactive", "wsboot.subprotocols=chat" })
+class WebSocketServerTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+	private static final long UNKNOWN_FD = Long.MAX_VALUE - 7;
+
+	@LocalServerPort
+	private int port;
+
+	@Autowired
+	private WebSocketServer server;
+
+	@Autowired
+	private EventRecorder recorder;
+
+	@Test
+	void pushesTextAndBinaryToClient() throws Exception {
+		try (JdkWebSocketClient client = connect()) {
+			assertThat(this.server.push(client.fd(), "hello")).isTrue();
+			assertThat(client.nextText()).isEqualTo("hello");
+			assertThat(this.server.push(client.fd(), new byte[] { 4, 5, 6 })).isTrue();
+			assertThat(client.nextBinary()).containsExactly(4, 5, 6);
+		}
+	}
+
+	@Test
+	void pushesMessageInFragments() throws Exception {
+		try (JdkWebSocketClient client = connect()) {
+			assertThat(this.server.push(client.fd(), "frag", Opcode.TEXT, false)).isTrue();
+			assertThat(this.server.push(client.fd(), "ment", Opcode.CONTINUATION, true)).isTrue();
+			assertThat(client.nextText()).isEqualTo("fragment");
+			assertThat(this.server.push(client.fd(), new byte[] { 1 }, Opcode.BINARY, false)).isTrue();
+			assertThat(this.server.push(client.fd(), new byte[] { 2 }, Opcode.CONTINUATION, true)).isTrue();
+			assertThat(client.nextBinary()).containsExactly(1, 2);
+		}
+	}
+
+	@Test
+	void refusesInvalidControlFrames() throws Exception {
+		try (JdkWebSocketClient client = connect()) {
+			long fd = client.fd();
+			assertThatIllegalArgumentException()
+				.isThrownBy(() -> this.server.push(fd, new byte[0], Opcode.CLOSE, true));
+			assertThatIllegalArgumentException()
+				.isThrownBy(() -> this.server.push(fd, new byte[126], Opcode.PING, true));
+			assertThatIllegalArgumentException()
+				.isThrownBy(() -> this.server.push(fd, new byte[1], Opcode.PING, false));
+			assertThat(this.server.push(fd, "still open")).isTrue();
+			assertThat(client.nextText()).isEqualTo("still open");
+		}
+	}
+
+	@Test
+	void answersFalseForUnknownFd() {
+		assertThat(this.server.push(UNKNOWN_FD, "lost")).isFalse();
+		assertThat(this.server.push(UNKNOWN_FD, new byte[] { 1 })).isFalse();
+		assertThat(this.server.push(UNKNOWN_FD, "lost", Opcode.TEXT, true)).isFalse();
+		assertThat(this.server.exists(UNKNOWN_FD)).isFalse();
+		assertThat(this.server.isEstablished(UNKNOWN_FD)).isFalse();
+		assertThat(this.server.disconnect(UNKNOWN_FD, 4000, "bye")).isFalse();
+		assertThat(this.server.info(UNKNOWN_FD)).isEmpty();
+		assertThat(this.server.tick(UNKNOWN_FD, Duration.ofMillis(10), () -> {
+		})).isEqualTo(-1);
+		assertThat(this.server.after(UNKNOWN_FD, Duration.ofMillis(10), () -> {
+		})).isEqualTo(-1);
+		assertThat(this.server.clearTimer(UNKNOWN_FD)).isFalse();
+	}
+
+	@Test
+	void existsAndIsEstablishedOnlyWhileOpen() throws Exception {
+		long fd;
+		try (JdkWebSocketClient client = connect()) {
+			fd = client.fd();
+			assertThat(this.server.exists(fd)).isTrue();
+			assertThat(this.server.isEstablished(fd)).isTrue();
+			assertThat(this.server.connections()).contains(fd);
+			client.sendClose(1000, "");
+			client.awaitClose();
+		}
+		this.recorder.awaitClose(fd);
+		assertThat(this.server.exists(fd)).isFalse();
+		assertThat(this.server.isEstablished(fd)).isFalse();
+		assertThat(this.server.push(fd, "too late")).isFalse();
+		assertThat(this.server.info(fd)).isEmpty();
+		assertThat(this.server.connections()).doesNotContain(fd);
+	}
+
+	@Test
+	void disconnectSendsCloseCodeAndReason() throws Exception {
+		try (JdkWebSocketClient client = connect()) {
+			long fd = client.fd();
+			assertThat(this.server.disconnect(fd, 4000, "bye")).isTrue();
+			assertThat(client.awaitClose()).isEqualTo(new CloseStatus(4000, "bye"));
+			this.recorder.awaitClose(fd);
+			assertThat(this.server.disconnect(fd, 4000, "bye")).isFalse();
+		}
+	}
+
+	@Test
+	void disconnectRefusesCodesServerMayNotSendAndLongReasons() throws Exception {
+		try (JdkWebSocketClient client = connect()) {
+			long fd = client.fd();
+			for (int code : new int[] { 999, 1004, 1005, 1006, 1015, 2999, 5000 }) {
+				assertThatIllegalArgumentException().as("code %d", code)
+					.isThrownBy(() -> this.server.disconnect(fd, code, ""));
+			}
+			assertThatIllegalArgumentException().isThrownBy(() -> this.server.disconnect(fd, 4000, "x".repeat(124)));
+			assertThat(this.server.isEstablished(fd)).isTrue();
+		}
+	}
+
+	@Test
+	void broadcastReachesEveryOpenClientOnceAndReturnsCount() throws Exception {
+		List<JdkWebSocketClient> clients = new ArrayList<>();
+		try {
+			for (int i = 0; i < 3; i++) {
+				clients.add(connect());
+			}
+			List<Long> fds = clients.stream().map(JdkWebSocketClient::fd).toList();
+			await().atMost(TIMEOUT).until(this.server::connections, (open) -> open.equals(fds));
+			assertThat(this.server.broadcast("news")).isEqualTo(3);
+			assertThat(this.server.broadcast("bytes".getBytes(StandardCharsets.UTF_8))).isEqualTo(3);
+			assertThat(this.server.broadcast("only first", (fd) -> fd == fds.get(0))).isEqualTo(1);
+			for (JdkWebSocketClient client : clients) {
+				assertThat(this.server.push(client.fd(), "end")).isTrue();
+			}
+			assertThat(clients.get(0).nextText()).isEqualTo("news");
+			assertThat(clients.get(0).nextBinary()).asString(StandardCharsets.UTF_8).isEqualTo("bytes");
+			assertThat(clients.get(0).nextText()).isEqualTo("only first");
+			assertThat(clients.get(0).nextText()).isEqualTo("end");
+			for (JdkWebSocketClient client : clients.subList(1, 3)) {
+				assertThat(client.nextText()).isEqualTo("news");
+				assertThat(client.nextBinary()).asString(StandardCharsets.UTF_8).isEqualTo("bytes");
+				assertThat(client.nextText()).isEqualTo("end");
+			}
+			assertThat(clients).allSatisfy((client) -> assertThat(client.pendingMessages()).isEmpty());
+		}
+		finally {
+			clients.forEach(JdkWebSocketClient::close);
+		}
+	}
+
+	@Test
+	void broadcastSkipsClosedConnections() throws Exception {
+		try (JdkWebSocketClient open = connect(); JdkWebSocketClient closing = connect()) {
+			closing.sendClose(1000, "");
+			closing.awaitClose();
+			this.recorder.awaitClose(closing.fd());
+			await().atMost(TIMEOUT).until(this.server::connections, (fds) -> fds.equals(List.of(open.fd())));
+			assertThat(this.server.broadcast("news")).isEqualTo(1);
+			assertThat(open.nextText()).isEqualTo("news");
+		}
+	}
+
+	@Test
+	void connectionsListsOpenFdsInAscendingOrder() throws Exception {
+		try (JdkWebSocketClient first = connect();
+				JdkWebSocketClient second = connect();
+				JdkWebSocketClient third = connect()) {
+			List<Long> fds = List.of(first.fd(), second.fd(), third.fd());
+			await().atMost(TIMEOUT).until(this.server::connections, (open) -> open.equals(fds));
+			assertThat(this.server.connections()).isSorted();
+			second.sendClose(1000, "");
+			second.awaitClose();
+			await().atMost(TIMEOUT)
+				.until(this.server::connections, (open) -> open.equals(List.of(first.fd(), third.fd())));
+		}
+	}
+
+	@Test
+	void infoDescribesConnection() throws Exception {
+		URI uri = URI.create("ws://localhost:" + this.port + "/?room=1");
+		try (JdkWebSocketClient client = JdkWebSocketClient.connectGreeted(uri, "chat")) {
+			long fd = client.fd();
+			client.sendText("abc");
+			this.recorder.awaitMessages(fd, 1);
+			ConnectionInfo info = this.server.info(fd).orElseThrow();
+			assertThat(info.fd()).isEqualTo(fd);
+			assertThat(info.path()).isEqualTo("/");
+			assertThat(info.pathVariables()).isEmpty();
+			assertThat(info.subprotocol()).isEqualTo("chat");
+			assertThat(info.attributes()).isEmpty();
+			assertThat(info.established()).isTrue();
+			assertThat(info.remoteAddress()).isNotNull();
+			assertThat(info.remoteAddress().getAddress().isLoopbackAddress()).isTrue();
+			assertThat(info.openedAt()).isNotNull();
+			assertThat(info.bytesReceived()).isEqualTo(3);
+			assertThat(info.bytesSent()).isGreaterThanOrEqualTo(("fd:" + fd).length());
+		}
+	}
+
+	@Test
+	void stopsConnectionTimersWhenConnectionCloses() throws Exception {
+		AtomicInteger runs = new AtomicInteger();
+		long fd;
+		try (JdkWebSocketClient client = connect()) {
+			fd = client.fd();
+			long timer = this.server.tick(fd, Duration.ofMillis(20), runs::incrementAndGet);
+			assertThat(timer).isNotEqualTo(-1);
+			await().atMost(TIMEOUT).until(() -> runs.get() >= 3);
+			assertThat(this.server.stats().timers()).isPositive();
+			client.sendClose(1000, "");
+			client.awaitClose();
+		}
+		this.recorder.awaitClose(fd);
+		int afterClose = runs.get();
+		await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> runs.get() == afterClose);
+		await().atMost(TIMEOUT).until(() -> this.server.stats().timers() == 0);
+		assertThat(this.server.tick(fd, Duration.ofMillis(20), runs::incrementAndGet)).isEqualTo(-1);
+	}
+
+	@Test
+	void runsConnectionBoundAfterOnlyWhileOpen() throws Exception {
+		CountDownLatch ran = new CountDownLatch(1);
+		AtomicInteger late = new AtomicInteger();
+		long fd;
+		try (JdkWebSocketClient client = connect()) {
+			fd = client.fd();
+			assertThat(this.server.after(fd, Duration.ofMillis(20), ran::countDown)).isNotEqualTo(-1);
+			assertThat(ran.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+			assertThat(this.server.after(fd, Duration.ofMillis(500), late::incrementAndGet)).isNotEqualTo(-1);
+		}
+		this.recorder.awaitClose(fd);
+		await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(3)).until(() -> late.get() == 0);
+		await().atMost(TIMEOUT).until(() -> this.server.stats().timers() == 0);
+	}
+
+	@Test
+	void runsAndClearsGlobalTimers() throws Exception {
+		AtomicInteger ticks = new AtomicInteger();
+		long tick = this.server.tick(Duration.ofMillis(20), ticks::incrementAndGet);
+		try {
+			await().atMost(TIMEOUT).until(() -> ticks.get() >= 3);
+			assertThat(this.server.stats().timers()).isPositive();
+		}
+		finally {
+			assertThat(this.server.clearTimer(tick)).isTrue();
+		}
+		int cleared = ticks.get();
+		await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> ticks.get() <= cleared + 1);
+		int settled = ticks.get();
+		await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> ticks.get() == settled);
+		assertThat(this.server.clearTimer(tick)).isFalse();
+
+		CountDownLatch once = new CountDownLatch(1);
+		long after = this.server.after(Duration.ofMillis(20), once::countDown);
+		assertThat(after).isNotEqualTo(tick);
+		assertThat(once.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+		await().atMost(TIMEOUT).until(() -> !this.server.clearTimer(after));
+
+		AtomicInteger cancelled = new AtomicInteger();
+		long pending = this.server.after(Duration.ofMillis(300), cancelled::incrementAndGet);
+		assertThat(this.server.clearTimer(pending)).isTrue();
+		await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2)).until(() -> cancelled.get() == 0);
+		await().atMost(TIMEOUT).until(() -> this.server.stats().timers() == 0);
+	}
+
+	@Test
+	void runsDeferredTaskSoon() throws Exception {
+		CountDownLatch ran = new CountDownLatch(1);
+		this.server.defer(ran::countDown);
+		assertThat(ran.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+	}
+
+	@Test
+	void neverReusesFds() throws Exception {
+		List<Long> fds = new ArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			try (JdkWebSocketClient client = connect()) {
+				fds.add(client.fd());
+				client.sendClose(1000, "");
+				client.awaitClose();
+			}
+			this.recorder.awaitClose(fds.get(i));
+		}
+		assertThat(fds).doesNotHaveDuplicates().isSorted();
+		assertThat(fds.get(0)).isNotNegative();
+	}
+
+	@Test
+	void countsConnectionsAndMessages() throws Exception {
+		WebSocketStats before = this.server.stats();
+		try (JdkWebSocketClient client = connect()) {
+			client.sendText("abc");
+			this.recorder.awaitMessages(client.fd(), 1);
+			await().atMost(TIMEOUT).untilAsserted(() -> {
+				WebSocketStats stats = this.server.stats();
+				assertThat(stats.connections()).isPositive();
+				assertThat(stats.accepted()).isGreaterThan(before.accepted());
+				assertThat(stats.messagesReceived()).isGreaterThan(before.messagesReceived());
+				assertThat(stats.bytesReceived()).isGreaterThanOrEqualTo(before.bytesReceived() + 3);
+				assertThat(stats.messagesSent()).isGreaterThan(before.messagesSent());
+				assertThat(stats.startTime()).isEqualTo(before.startTime());
+			});
+		}
+	}
+
+	private JdkWebSocketClient connect() throws Exception {
+		return JdkWebSocketClient.connectGreeted(URI.create("ws://localhost:" + this.port + "/"));
+	}
+
+	@SpringBootConfiguration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	@Import({ EventRecorder.class, EventRecorder.Greeter.class })
+	static class TestApplication {
+
+	}
+
+}
