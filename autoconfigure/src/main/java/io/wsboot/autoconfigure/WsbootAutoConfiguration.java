@@ -54,7 +54,11 @@ public final class WsbootAutoConfiguration {
 		NettyWebSocketServer.Settings settings = new NettyWebSocketServer.Settings(
 				toIntBytes(properties.getMaxFrameSize().toBytes(), "wsboot.max-frame-size"),
 				toIntBytes(properties.getMaxMessageSize().toBytes(), "wsboot.max-message-size"),
-				properties.isCompression(), properties.isDeliverPingFrames(), properties.isDeliverPongFrames(),
+				properties.isCompression(), properties.getIdleTimeout(), properties.getPingInterval(),
+				properties.getMaxConnections(),
+				toIntBytes(properties.getSendBufferSize().toBytes(), "wsboot.send-buffer-size"),
+				properties.getSendBufferOverflow() == WsbootProperties.SendBufferOverflow.CLOSE,
+				properties.isDeliverPingFrames(), properties.isDeliverPongFrames(),
 				properties.isDeliverCloseFrames(), worker(properties.getListenerExecution()));
 		return new NettyWebSocketServer(publisher, settings);
 	}

@@ -55,6 +55,35 @@ public class WsbootProperties {
 	private Duration handshakeTimeout = Duration.ofSeconds(10);
 
 	/**
+	 * How long a connection may receive nothing (no frame, no pong) before it is closed
+	 * with 1001. Zero turns the check off.
+	 */
+	private Duration idleTimeout = Duration.ZERO;
+
+	/**
+	 * Interval at which the server pings each connection; a pong counts as received for
+	 * the idle timeout. Zero sends no pings.
+	 */
+	private Duration pingInterval = Duration.ZERO;
+
+	/**
+	 * Most connections open at once; a handshake beyond it is refused with 503. -1 means
+	 * no limit.
+	 */
+	private int maxConnections = -1;
+
+	/**
+	 * Most bytes a connection may have waiting to be sent; a push beyond it is handled as
+	 * send-buffer-overflow says.
+	 */
+	private DataSize sendBufferSize = DataSize.ofMegabytes(2);
+
+	/**
+	 * What a push does when the connection's send buffer is full.
+	 */
+	private SendBufferOverflow sendBufferOverflow = SendBufferOverflow.DROP;
+
+	/**
 	 * Whether to negotiate permessage-deflate compression with clients that offer it.
 	 */
 	private boolean compression;
@@ -138,6 +167,46 @@ public class WsbootProperties {
 		this.handshakeTimeout = handshakeTimeout;
 	}
 
+	public Duration getIdleTimeout() {
+		return this.idleTimeout;
+	}
+
+	public void setIdleTimeout(Duration idleTimeout) {
+		this.idleTimeout = idleTimeout;
+	}
+
+	public Duration getPingInterval() {
+		return this.pingInterval;
+	}
+
+	public void setPingInterval(Duration pingInterval) {
+		this.pingInterval = pingInterval;
+	}
+
+	public int getMaxConnections() {
+		return this.maxConnections;
+	}
+
+	public void setMaxConnections(int maxConnections) {
+		this.maxConnections = maxConnections;
+	}
+
+	public DataSize getSendBufferSize() {
+		return this.sendBufferSize;
+	}
+
+	public void setSendBufferSize(DataSize sendBufferSize) {
+		this.sendBufferSize = sendBufferSize;
+	}
+
+	public SendBufferOverflow getSendBufferOverflow() {
+		return this.sendBufferOverflow;
+	}
+
+	public void setSendBufferOverflow(SendBufferOverflow sendBufferOverflow) {
+		this.sendBufferOverflow = sendBufferOverflow;
+	}
+
 	public boolean isCompression() {
 		return this.compression;
 	}
@@ -176,6 +245,23 @@ public class WsbootProperties {
 
 	public void setListenerExecution(ListenerExecution listenerExecution) {
 		this.listenerExecution = listenerExecution;
+	}
+
+	/**
+	 * What a push does when a connection's send buffer is full.
+	 */
+	public enum SendBufferOverflow {
+
+		/**
+		 * The push returns {@code false} and the message is not sent.
+		 */
+		DROP,
+
+		/**
+		 * The connection is closed with 1008 and the push returns {@code false}.
+		 */
+		CLOSE
+
 	}
 
 	/**

@@ -4,6 +4,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
 
 /**
  * Ends the close handshake that the server started (RFC 6455 §5.5.1, §7.1.1): once the
@@ -32,6 +34,15 @@ final class CloseHandshakeHandler extends ChannelInboundHandlerAdapter {
 			return;
 		}
 		super.channelRead(ctx, msg);
+	}
+
+	@Override
+	public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+		if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
+			this.connection.idle();
+			return;
+		}
+		super.userEventTriggered(ctx, evt);
 	}
 
 	@Override

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongPredicate;
@@ -21,6 +22,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
@@ -30,6 +32,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.wsboot.ConnectionInfo;
 import io.wsboot.Frame;
@@ -83,6 +86,8 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 
 	private static final String UTF8_VALIDATOR = "wsboot.utf8Validator";
 
+	private static final String IDLE_STATE = "wsboot.idleState";
+
 	/** The handshake or connection whose callback runs on this thread, for defer. */
 	private static final FastThreadLocal<@Nullable Object> context = new FastThreadLocal<>();
 
@@ -97,6 +102,19 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 	private final int maxFramePayloadLength;
 
 	private final boolean compression;
+
+	private final long idleTimeoutMillis;
+
+	private final long pingIntervalMillis;
+
+	private final int maxConnections;
+
+	private final int sendBufferSize;
+
+	final boolean closeOnSendBufferOverflow;
+
+	/** Connections open or being upgraded, when there is a limit. */
+	private final AtomicInteger slots = new AtomicInteger();
 
 	final boolean deliverPingFrames;
 
@@ -150,6 +168,11 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 		this.maxMessageSize = settings.maxMessageSize();
 		this.maxFramePayloadLength = settings.maxFrameSize();
 		this.compression = settings.compression();
+		this.idleTimeoutMillis = settings.idleTimeout().toMillis();
+		this.pingIntervalMillis = settings.pingInterval().toMillis();
+		this.maxConnections = settings.maxConnections();
+		this.sendBufferSize = settings.sendBufferSize();
+		this.closeOnSendBufferOverflow = settings.closeOnSendBufferOverflow();
 		this.deliverPingFrames = settings.deliverPingFrames();
 		this.deliverPongFrames = settings.deliverPongFrames();
 		this.deliverCloseFrames = settings.deliverCloseFrames();
@@ -544,6 +567,31 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 	}
 
 	/**
+	 * Take a place for a connection below {@code wsboot.max-connections}.
+	 * @return whether there was one
+	 */
+	boolean tryReserveSlot() {
+		if (this.maxConnections < 0) {
+			return true;
+		}
+		while (true) {
+			int taken = this.slots.get();
+			if (taken >= this.maxConnections) {
+				return false;
+			}
+			if (this.slots.compareAndSet(taken, taken + 1)) {
+				return true;
+			}
+		}
+	}
+
+	void releaseSlot() {
+		if (this.maxConnections >= 0) {
+			this.slots.decrementAndGet();
+		}
+	}
+
+	/**
 	 * Register a connection whose 101 response was written and return the publisher that
 	 * lives as long as it does. Runs on the connection's event loop.
 	 */
@@ -560,6 +608,7 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 			connection.closeHandshake = configurePipeline(channel.pipeline(), connection);
 		}
 		catch (Throwable ex) {
+			releaseSlot();
 			logger.error("[fd=" + request.getFd() + "] Connection could not be set up: closing with 1011", ex);
 			return outbound.sendClose(WebSocketCloseStatus.INTERNAL_SERVER_ERROR.code(), "Internal error");
 		}
@@ -601,6 +650,16 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 			return null;
 		}
 		pipeline.addBefore(NettyPipeline.ReactiveBridge, UTF8_VALIDATOR, new Utf8FrameValidator(true));
+		if (this.idleTimeoutMillis > 0) {
+			pipeline.addBefore(NettyPipeline.ReactiveBridge, IDLE_STATE,
+					new IdleStateHandler(this.idleTimeoutMillis, 0, 0, TimeUnit.MILLISECONDS));
+		}
+		pipeline.channel()
+			.config()
+			.setWriteBufferWaterMark(new WriteBufferWaterMark(this.sendBufferSize / 2, this.sendBufferSize));
+		if (this.pingIntervalMillis > 0) {
+			connection.startPings(this.pingIntervalMillis);
+		}
 		CloseHandshakeHandler closeHandshake = new CloseHandshakeHandler(connection);
 		pipeline.addBefore(NettyPipeline.ReactiveBridge, CloseHandshakeHandler.NAME, closeHandshake);
 		return closeHandshake;
@@ -611,6 +670,8 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 			return;
 		}
 		this.connections.remove(connection.fd);
+		releaseSlot();
+		connection.cancelPings();
 		for (Long id : connection.timers) {
 			clearTimer(id);
 		}
@@ -726,14 +787,22 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 	 * @param maxFrameSize largest frame payload, in bytes
 	 * @param maxMessageSize largest reassembled message, in bytes
 	 * @param compression whether permessage-deflate is negotiated
+	 * @param idleTimeout how long a connection may receive nothing, zero for no limit
+	 * @param pingInterval interval of the server's pings, zero for none
+	 * @param maxConnections most connections open at once, -1 for no limit
+	 * @param sendBufferSize most bytes a connection may have waiting to be sent
+	 * @param closeOnSendBufferOverflow whether a full send buffer closes the connection
+	 * (1008) rather than dropping the push
 	 * @param deliverPingFrames whether ping frames are published as message events
 	 * @param deliverPongFrames whether pong frames are published as message events
 	 * @param deliverCloseFrames whether the client's close frame is published as a
 	 * message event
 	 * @param worker where listeners run, or {@code null} for the event loop
 	 */
-	public record Settings(int maxFrameSize, int maxMessageSize, boolean compression, boolean deliverPingFrames,
-			boolean deliverPongFrames, boolean deliverCloseFrames, @Nullable Executor worker) {
+	public record Settings(int maxFrameSize, int maxMessageSize, boolean compression, Duration idleTimeout,
+			Duration pingInterval, int maxConnections, int sendBufferSize, boolean closeOnSendBufferOverflow,
+			boolean deliverPingFrames, boolean deliverPongFrames, boolean deliverCloseFrames,
+			@Nullable Executor worker) {
 
 	}
 

@@ -10,6 +10,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
@@ -81,6 +83,8 @@ final class WebSocketConnection {
 	private @Nullable InboundSubscriber inbound;
 
 	@Nullable CloseHandshakeHandler closeHandshake;
+
+	private volatile @Nullable ScheduledFuture<?> pings;
 
 	volatile int state = OPEN;
 
@@ -197,9 +201,39 @@ final class WebSocketConnection {
 			frame.release();
 			return false;
 		}
+		if (!this.channel.isWritable()) {
+			frame.release();
+			sendBufferFull();
+			return false;
+		}
 		BYTES_SENT.addAndGet(this, payloadLength);
 		this.channel.writeAndFlush(frame);
 		return true;
+	}
+
+	private void sendBufferFull() {
+		if (this.server.closeOnSendBufferOverflow) {
+			logger.info("[fd=" + this.fd + "] Send buffer full: closing with 1008");
+			this.server.close(this, WebSocketCloseStatus.POLICY_VIOLATION.code(), "Send buffer overflow");
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug("[fd=" + this.fd + "] Send buffer full: push dropped");
+		}
+	}
+
+	void startPings(long intervalMillis) {
+		this.pings = this.channel.eventLoop().scheduleAtFixedRate(() -> {
+			if (this.state == OPEN) {
+				this.channel.writeAndFlush(new PingWebSocketFrame());
+			}
+		}, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+	}
+
+	void cancelPings() {
+		ScheduledFuture<?> pings = this.pings;
+		if (pings != null) {
+			pings.cancel(false);
+		}
 	}
 
 	/**
@@ -324,6 +358,16 @@ final class WebSocketConnection {
 			System.arraycopy(reason, 0, payload, 2, reason.length);
 			this.server.publishMessage(this, Frame.binary(this.fd, Opcode.CLOSE, true, payload));
 		}
+	}
+
+	/**
+	 * Nothing was received for {@code wsboot.idle-timeout}.
+	 */
+	void idle() {
+		if (logger.isDebugEnabled()) {
+			logger.debug("[fd=" + this.fd + "] Idle timeout: closing with 1001");
+		}
+		this.server.close(this, WebSocketCloseStatus.ENDPOINT_UNAVAILABLE.code(), "Idle timeout");
 	}
 
 	/**

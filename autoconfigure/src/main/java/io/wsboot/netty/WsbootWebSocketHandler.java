@@ -134,6 +134,9 @@ public final class WsbootWebSocketHandler implements WebHandler {
 		if (nativeResponse == null) {
 			return reject(exchange, fd, 500, "the server is not Reactor Netty", Map.of());
 		}
+		if (!this.server.tryReserveSlot()) {
+			return reject(exchange, fd, 503, "wsboot.max-connections is reached", Map.of());
+		}
 		return exchange.getPrincipal()
 			.map(Optional::of)
 			.defaultIfEmpty(Optional.empty())
@@ -155,6 +158,7 @@ public final class WsbootWebSocketHandler implements WebHandler {
 		}
 		catch (Throwable ex) {
 			handshakeLogger.error("[fd=" + fd + "] Handshake refused with 500: the handshake interceptor failed", ex);
+			this.server.releaseSlot();
 			return reject(exchange, fd, 500, null, Map.of());
 		}
 		finally {
@@ -165,16 +169,19 @@ public final class WsbootWebSocketHandler implements WebHandler {
 			if (status == 0 || status == 101 || status < 200) {
 				status = 400;
 			}
+			this.server.releaseSlot();
 			return reject(exchange, fd, status, "the handshake interceptor refused it", response.getHeaders(),
 					response.getBody(), false);
 		}
 		if (!response.isEnded()) {
+			this.server.releaseSlot();
 			return reject(exchange, fd, 400, "the handshake interceptor set status 101 but did not end the response",
 					response.getHeaders(), null, false);
 		}
 		String subprotocol = response.getHeaders().get(SEC_WEBSOCKET_PROTOCOL);
 		String invalid = checkAcceptedHeaders(request, response.getHeaders(), key, subprotocol);
 		if (invalid != null) {
+			this.server.releaseSlot();
 			return misbehaved(exchange, fd, invalid);
 		}
 		HttpHeaders responseHeaders = exchange.getResponse().getHeaders();
@@ -199,7 +206,8 @@ public final class WsbootWebSocketHandler implements WebHandler {
 			.setComplete()
 			.then(Mono.defer(() -> nativeResponse.sendWebsocket(
 					(in, out) -> this.server.established(in, out, request, subprotocol, handshake, this.publishOpen),
-					websocketSpec)));
+					websocketSpec)))
+			.doOnError((ex) -> this.server.releaseSlot());
 	}
 
 	/**
