@@ -4,6 +4,7 @@ import java.lang.reflect.Method;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 
+import io.micrometer.observation.ObservationRegistry;
 import io.wsboot.DefaultHandshakeInterceptor;
 import io.wsboot.HandshakeInterceptor;
 import io.wsboot.WebSocketServer;
@@ -12,10 +13,13 @@ import io.wsboot.netty.HandshakeTimeoutCustomizer;
 import io.wsboot.netty.NettyWebSocketServer;
 import io.wsboot.netty.WsbootHandlerMapping;
 import io.wsboot.netty.WsbootWebSocketHandler;
+import io.wsboot.observation.HandshakeObservationConvention;
+import io.wsboot.observation.MessageObservationConvention;
 import org.jspecify.annotations.Nullable;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.server.HttpServer;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -35,7 +39,8 @@ import org.springframework.web.reactive.DispatcherHandler;
  *
  * @since 0.1.0
  */
-@AutoConfiguration(afterName = "org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration")
+@AutoConfiguration(afterName = { "org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration",
+		"org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration" })
 @ConditionalOnClass({ DispatcherHandler.class, HttpServer.class })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @ConditionalOnBooleanProperty(name = "wsboot.enabled", matchIfMissing = true)
@@ -50,7 +55,9 @@ public final class WsbootAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(WebSocketServer.class)
-	NettyWebSocketServer webSocketServer(ApplicationEventPublisher publisher, WsbootProperties properties) {
+	NettyWebSocketServer webSocketServer(ApplicationEventPublisher publisher, WsbootProperties properties,
+			ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<MessageObservationConvention> messageConvention) {
 		NettyWebSocketServer.Settings settings = new NettyWebSocketServer.Settings(
 				toIntBytes(properties.getMaxFrameSize().toBytes(), "wsboot.max-frame-size"),
 				toIntBytes(properties.getMaxMessageSize().toBytes(), "wsboot.max-message-size"),
@@ -60,18 +67,24 @@ public final class WsbootAutoConfiguration {
 				properties.getSendBufferOverflow() == WsbootProperties.SendBufferOverflow.CLOSE,
 				properties.isDeliverPingFrames(), properties.isDeliverPongFrames(),
 				properties.isDeliverCloseFrames(), worker(properties.getListenerExecution()));
-		return new NettyWebSocketServer(publisher, settings);
+		NettyWebSocketServer server = new NettyWebSocketServer(publisher, settings);
+		server.setObservation(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP),
+				messageConvention.getIfAvailable());
+		return server;
 	}
 
 	@Bean
 	@ConditionalOnBean(NettyWebSocketServer.class)
 	@ConditionalOnMissingBean
 	WsbootHandlerMapping wsbootHandlerMapping(NettyWebSocketServer server, HandshakeInterceptor interceptor,
-			WsbootProperties properties) {
+			WsbootProperties properties, ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<HandshakeObservationConvention> handshakeConvention) {
 		WsbootWebSocketHandler handler = new WsbootWebSocketHandler(server, interceptor, properties.getAllowedOrigins(),
 				toIntBytes(properties.getMaxFrameSize().toBytes(), "wsboot.max-frame-size"),
 				toIntBytes(properties.getMaxMessageSize().toBytes(), "wsboot.max-message-size"),
 				properties.isCompression());
+		handler.setObservation(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP),
+				properties.getPath(), handshakeConvention.getIfAvailable());
 		return new WsbootHandlerMapping(properties.getPath(), handler);
 	}
 

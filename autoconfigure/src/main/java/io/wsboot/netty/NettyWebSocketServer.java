@@ -34,6 +34,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.FastThreadLocal;
+import io.micrometer.observation.ObservationRegistry;
 import io.wsboot.ConnectionInfo;
 import io.wsboot.Frame;
 import io.wsboot.Opcode;
@@ -43,6 +44,10 @@ import io.wsboot.WebSocketMessageEvent;
 import io.wsboot.WebSocketOpenEvent;
 import io.wsboot.WebSocketServer;
 import io.wsboot.WebSocketStats;
+import io.wsboot.observation.DefaultMessageObservationConvention;
+import io.wsboot.observation.MessageObservationContext;
+import io.wsboot.observation.MessageObservationConvention;
+import io.wsboot.observation.WsbootObservationDocumentation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -130,21 +135,13 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 
 	private final Map<Long, TimerHandle> timers = new ConcurrentHashMap<>();
 
-	private final LongAdder accepted = new LongAdder();
+	private final WebSocketCounters counters = new WebSocketCounters();
 
-	private final LongAdder closed = new LongAdder();
+	private static final MessageObservationConvention DEFAULT_MESSAGE_CONVENTION = new DefaultMessageObservationConvention();
 
-	private final LongAdder rejectedHandshakes = new LongAdder();
+	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
-	private final LongAdder messagesReceived = new LongAdder();
-
-	private final LongAdder messagesSent = new LongAdder();
-
-	private final LongAdder bytesReceived = new LongAdder();
-
-	private final LongAdder bytesSent = new LongAdder();
-
-	private final LongAdder pushDropped = new LongAdder();
+	private @Nullable MessageObservationConvention messageConvention;
 
 	private final Object shutdownMonitor = new Object();
 
@@ -188,7 +185,7 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 			return false;
 		}
 		ByteBuf payload = ByteBufUtil.writeUtf8(connection.channel.alloc(), text);
-		return sent(connection, new TextWebSocketFrame(payload), payload.readableBytes());
+		return sent(connection, new TextWebSocketFrame(payload), payload.readableBytes(), this.counters.textSent);
 	}
 
 	@Override
@@ -198,7 +195,8 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 		if (connection == null) {
 			return false;
 		}
-		return sent(connection, new BinaryWebSocketFrame(Unpooled.wrappedBuffer(data)), data.length);
+		return sent(connection, new BinaryWebSocketFrame(Unpooled.wrappedBuffer(data)), data.length,
+				this.counters.binarySent);
 	}
 
 	@Override
@@ -230,13 +228,18 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 			case PONG -> new PongWebSocketFrame(payload);
 			case CLOSE -> throw new IllegalStateException();
 		};
-		return sent(connection, frame, data.length);
+		LongAdder messages = switch (opcode) {
+			case TEXT -> this.counters.textSent;
+			case BINARY -> this.counters.binarySent;
+			default -> null;
+		};
+		return sent(connection, frame, data.length, messages);
 	}
 
 	private @Nullable WebSocketConnection openConnection(long fd) {
 		WebSocketConnection connection = this.connections.get(fd);
 		if (connection == null || !connection.isOpen()) {
-			this.pushDropped.increment();
+			this.counters.pushDropped.increment();
 			if (logger.isDebugEnabled()) {
 				logger.debug("[fd=" + fd + "] Push dropped: "
 						+ ((connection != null) ? "connection is closing" : "no such connection"));
@@ -246,13 +249,16 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 		return connection;
 	}
 
-	private boolean sent(WebSocketConnection connection, WebSocketFrame frame, int length) {
+	private boolean sent(WebSocketConnection connection, WebSocketFrame frame, int length,
+			@Nullable LongAdder messages) {
 		if (connection.write(frame, length)) {
-			this.messagesSent.increment();
-			this.bytesSent.add(length);
+			if (messages != null) {
+				messages.increment();
+			}
+			this.counters.bytesSent.add(length);
 			return true;
 		}
-		this.pushDropped.increment();
+		this.counters.pushDropped.increment();
 		return false;
 	}
 
@@ -348,7 +354,7 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 				if (connection.broadcastable && connection.isOpen() && filter.test(connection.fd)) {
 					ByteBuf shared = payload.retainedDuplicate();
 					WebSocketFrame frame = text ? new TextWebSocketFrame(shared) : new BinaryWebSocketFrame(shared);
-					if (sent(connection, frame, length)) {
+					if (sent(connection, frame, length, text ? this.counters.textSent : this.counters.binarySent)) {
 						count++;
 					}
 				}
@@ -380,9 +386,11 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 
 	@Override
 	public WebSocketStats stats() {
-		return new WebSocketStats(this.connections.size(), this.accepted.sum(), this.closed.sum(),
-				this.rejectedHandshakes.sum(), this.timers.size(), this.messagesReceived.sum(), this.messagesSent.sum(),
-				this.bytesReceived.sum(), this.bytesSent.sum(), this.pushDropped.sum(), this.startTime);
+		return new WebSocketStats(this.connections.size(), this.counters.accepted.sum(), this.counters.closed.sum(),
+				this.counters.rejectedHandshakes.sum(), this.timers.size(),
+				this.counters.textReceived() + this.counters.binaryReceived(),
+				this.counters.textSent() + this.counters.binarySent(),
+				this.counters.bytesReceived(), this.counters.bytesSent(), this.counters.pushDropped(), this.startTime);
 	}
 
 	// Timers and defer
@@ -562,8 +570,17 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 		return this.fds.incrementAndGet();
 	}
 
-	void handshakeRejected() {
-		this.rejectedHandshakes.increment();
+	void handshakeRejected(int status) {
+		this.counters.rejectedHandshakes.increment();
+		this.counters.handshake(status);
+	}
+
+	/**
+	 * Return the server's counters.
+	 * @return the counters
+	 */
+	public WebSocketCounters getCounters() {
+		return this.counters;
 	}
 
 	/**
@@ -613,7 +630,8 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 			return outbound.sendClose(WebSocketCloseStatus.INTERNAL_SERVER_ERROR.code(), "Internal error");
 		}
 		this.connections.put(connection.fd, connection);
-		this.accepted.increment();
+		this.counters.accepted.increment();
+		this.counters.handshake(101);
 		if (logger.isDebugEnabled()) {
 			logger.debug("[fd=" + connection.fd + "] Connection established on " + connection.path
 					+ ((subprotocol != null) ? " with subprotocol " + subprotocol : ""));
@@ -677,7 +695,7 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 		}
 		connection.timers.clear();
 		connection.releaseFragments();
-		this.closed.increment();
+		this.counters.closed.increment();
 		// Queued, never inline: a close caused by a listener is published after it
 		// returns, and a decoder that refused a frame has told its close code by then
 		connection.executeLater(() -> {
@@ -686,6 +704,7 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 				int code = (status != null) ? status.code() : WebSocketCloseEvent.ABNORMAL_CLOSURE;
 				String reason = (status != null && status.reasonText() != null) ? status.reasonText() : "";
 				ClosedBy closedBy = connection.closedByServer ? ClosedBy.SERVER : ClosedBy.CLIENT;
+				this.counters.close(code);
 				if (logger.isDebugEnabled()) {
 					logger.debug("[fd=" + connection.fd + "] Connection closed by " + closedBy + " with " + code);
 				}
@@ -701,15 +720,34 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 		});
 	}
 
-	void messageReceived(int length) {
-		this.messagesReceived.increment();
-		this.bytesReceived.add(length);
+	void messageReceived(boolean text, int length) {
+		(text ? this.counters.textReceived : this.counters.binaryReceived).increment();
+		this.counters.bytesReceived.add(length);
+	}
+
+	/**
+	 * Observe the handling of messages.
+	 * @param registry where observations go
+	 * @param convention a convention of the application's, or {@code null} for the
+	 * default
+	 */
+	public void setObservation(ObservationRegistry registry, @Nullable MessageObservationConvention convention) {
+		this.observationRegistry = registry;
+		this.messageConvention = convention;
 	}
 
 	void publishMessage(WebSocketConnection connection, Frame frame) {
 		connection.execute(() -> {
 			try {
-				publish(connection, new WebSocketMessageEvent(this, frame));
+				if (this.observationRegistry.isNoop()) {
+					publish(connection, new WebSocketMessageEvent(this, frame));
+				}
+				else {
+					WsbootObservationDocumentation.MESSAGE
+						.observation(this.messageConvention, DEFAULT_MESSAGE_CONVENTION,
+								() -> new MessageObservationContext(frame), this.observationRegistry)
+						.observe(() -> publish(connection, new WebSocketMessageEvent(this, frame)));
+				}
 			}
 			finally {
 				connection.handled();

@@ -326,7 +326,7 @@ final class WebSocketConnection {
 				: Frame.binary(this.fd, opcode, true, ByteBufUtil.getBytes(content));
 		if (!opcode.isControl()) {
 			this.bytesReceived += length;
-			this.server.messageReceived(length);
+			this.server.messageReceived(opcode == Opcode.TEXT, length);
 		}
 		this.server.publishMessage(this, frame);
 		return true;

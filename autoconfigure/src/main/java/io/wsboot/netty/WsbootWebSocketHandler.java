@@ -7,7 +7,13 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.wsboot.DefaultHandshakeInterceptor;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import io.wsboot.HandshakeInterceptor;
+import io.wsboot.observation.DefaultHandshakeObservationConvention;
+import io.wsboot.observation.HandshakeObservationContext;
+import io.wsboot.observation.HandshakeObservationConvention;
+import io.wsboot.observation.WsbootObservationDocumentation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -57,7 +63,17 @@ public final class WsbootWebSocketHandler implements WebHandler {
 
 	private static final String CONNECTION = "Connection";
 
+	private static final String OBSERVATION_ATTRIBUTE = WsbootWebSocketHandler.class.getName() + ".observation";
+
+	private static final HandshakeObservationConvention DEFAULT_CONVENTION = new DefaultHandshakeObservationConvention();
+
 	private final NettyWebSocketServer server;
+
+	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+
+	private String pathPattern = "/";
+
+	private @Nullable HandshakeObservationConvention observationConvention;
 
 	private final HandshakeInterceptor interceptor;
 
@@ -101,10 +117,31 @@ public final class WsbootWebSocketHandler implements WebHandler {
 		this.maxDecompressionBufferSize = maxMessageSize;
 	}
 
+	/**
+	 * Observe handshakes.
+	 * @param registry where observations go
+	 * @param pathPattern the endpoint's path pattern, a low-cardinality key
+	 * @param convention a convention of the application's, or {@code null} for the
+	 * default
+	 */
+	public void setObservation(ObservationRegistry registry, String pathPattern,
+			@Nullable HandshakeObservationConvention convention) {
+		this.observationRegistry = registry;
+		this.pathPattern = pathPattern;
+		this.observationConvention = convention;
+	}
+
 	@Override
 	public Mono<Void> handle(ServerWebExchange exchange) {
 		long fd = this.server.nextFd();
 		ServerHttpRequest request = exchange.getRequest();
+		if (!this.observationRegistry.isNoop()) {
+			HandshakeObservationContext context = new HandshakeObservationContext(fd, request, this.pathPattern);
+			Observation observation = WsbootObservationDocumentation.HANDSHAKE
+				.observation(this.observationConvention, DEFAULT_CONVENTION, () -> context, this.observationRegistry)
+				.start();
+			exchange.getAttributes().put(OBSERVATION_ATTRIBUTE, observation);
+		}
 		HttpHeaders headers = request.getHeaders();
 		if (request.getMethod() != HttpMethod.GET) {
 			return reject(exchange, fd, 405, "method " + request.getMethod() + " is not GET", Map.of("Allow", "GET"));
@@ -207,7 +244,11 @@ public final class WsbootWebSocketHandler implements WebHandler {
 			.then(Mono.defer(() -> nativeResponse.sendWebsocket(
 					(in, out) -> this.server.established(in, out, request, subprotocol, handshake, this.publishOpen),
 					websocketSpec)))
-			.doOnError((ex) -> this.server.releaseSlot());
+			.doOnSuccess((done) -> observed(exchange, 101, null))
+			.doOnError((ex) -> {
+				this.server.releaseSlot();
+				observed(exchange, 101, ex);
+			});
 	}
 
 	/**
@@ -273,6 +314,19 @@ public final class WsbootWebSocketHandler implements WebHandler {
 		}
 	}
 
+	private static void observed(ServerWebExchange exchange, int status, @Nullable Throwable error) {
+		Observation observation = exchange.getAttribute(OBSERVATION_ATTRIBUTE);
+		if (observation != null) {
+			if (observation.getContext() instanceof HandshakeObservationContext context) {
+				context.setStatus(status);
+			}
+			if (error != null) {
+				observation.error(error);
+			}
+			observation.stop();
+		}
+	}
+
 	private static @Nullable HttpServerResponse nativeResponse(ServerHttpResponse response) {
 		try {
 			Object nativeResponse = ServerHttpResponseDecorator.getNativeResponse(response);
@@ -295,7 +349,8 @@ public final class WsbootWebSocketHandler implements WebHandler {
 
 	private Mono<Void> reject(ServerWebExchange exchange, long fd, int status, @Nullable String why,
 			Map<String, String> headers, @Nullable String body, boolean plainBody) {
-		this.server.handshakeRejected();
+		this.server.handshakeRejected(status);
+		observed(exchange, status, null);
 		if (why != null && handshakeLogger.isInfoEnabled()) {
 			handshakeLogger.info("[fd=" + fd + "] Handshake refused with " + status + ": " + why);
 		}

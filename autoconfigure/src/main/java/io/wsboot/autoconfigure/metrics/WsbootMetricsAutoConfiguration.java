@@ -1,0 +1,32 @@
+package io.wsboot.autoconfigure.metrics;
+
+import java.util.Collections;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.wsboot.autoconfigure.WsbootAutoConfiguration;
+import io.wsboot.netty.NettyWebSocketServer;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration of the Micrometer meters of the wsboot WebSocket server.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = WsbootAutoConfiguration.class,
+		afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
+@ConditionalOnClass(MeterRegistry.class)
+@ConditionalOnBean({ MeterRegistry.class, NettyWebSocketServer.class })
+public final class WsbootMetricsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	WsbootMeterBinder wsbootMeterBinder(NettyWebSocketServer server) {
+		return new WsbootMeterBinder(server, Collections.emptyList());
+	}
+
+}
