@@ -138,7 +138,12 @@ public class WebSocketEndpoint {
 
 		static ConnectionDescriptor of(ConnectionInfo info) {
 			InetSocketAddress address = info.remoteAddress();
-			String remote = (address != null) ? address.getHostString() + ":" + address.getPort() : null;
+			String remote = null;
+			if (address != null) {
+				String host = address.getHostString();
+				// An IPv6 literal is bracketed so that the port stays apart (RFC 3986 3.2.2)
+				remote = ((host.indexOf(':') >= 0) ? "[" + host + "]" : host) + ":" + address.getPort();
+			}
 			return new ConnectionDescriptor(info.fd(), remote, info.path(), info.subprotocol(),
 					info.openedAt().toString(), info.bytesReceived(), info.bytesSent());
 		}

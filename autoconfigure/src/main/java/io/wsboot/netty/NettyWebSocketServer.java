@@ -34,6 +34,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.FastThreadLocal;
+import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.wsboot.ConnectionInfo;
 import io.wsboot.Frame;
@@ -743,16 +744,30 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 					publish(connection, new WebSocketMessageEvent(this, frame));
 				}
 				else {
-					WsbootObservationDocumentation.MESSAGE
-						.observation(this.messageConvention, DEFAULT_MESSAGE_CONVENTION,
-								() -> new MessageObservationContext(frame), this.observationRegistry)
-						.observe(() -> publish(connection, new WebSocketMessageEvent(this, frame)));
+					publishObserved(connection, frame);
 				}
 			}
 			finally {
 				connection.handled();
 			}
 		});
+	}
+
+	private void publishObserved(WebSocketConnection connection, Frame frame) {
+		Observation observation = WsbootObservationDocumentation.MESSAGE
+			.observation(this.messageConvention, DEFAULT_MESSAGE_CONVENTION, () -> new MessageObservationContext(frame),
+					this.observationRegistry)
+			.start();
+		try (Observation.Scope scope = observation.openScope()) {
+			this.publisher.publishEvent(new WebSocketMessageEvent(this, frame));
+		}
+		catch (Throwable ex) {
+			observation.error(ex);
+			logger.error("[fd=" + connection.fd + "] Listener of WebSocketMessageEvent failed", ex);
+		}
+		finally {
+			observation.stop();
+		}
 	}
 
 	private void publish(WebSocketConnection connection, ApplicationEvent event) {

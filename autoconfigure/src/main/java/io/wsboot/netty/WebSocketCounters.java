@@ -20,6 +20,13 @@ public final class WebSocketCounters {
 
 	private static final int[] KNOWN_CODES = { 1000, 1001, 1002, 1003, 1006, 1007, 1008, 1009, 1011 };
 
+	/**
+	 * Key under which statuses and codes are counted once {@link #MAX_KEYS} exist.
+	 */
+	public static final int OTHER = -1;
+
+	private static final int MAX_KEYS = 64;
+
 	final LongAdder accepted = new LongAdder();
 
 	final LongAdder closed = new LongAdder();
@@ -67,6 +74,14 @@ public final class WebSocketCounters {
 		LongAdder adder = adders.get(key);
 		if (adder != null) {
 			return adder;
+		}
+		if (adders.size() >= MAX_KEYS) {
+			// A client chooses its close codes: keep the number of meters bounded
+			key = OTHER;
+			adder = adders.get(key);
+			if (adder != null) {
+				return adder;
+			}
 		}
 		LongAdder created = new LongAdder();
 		adder = adders.putIfAbsent(key, created);

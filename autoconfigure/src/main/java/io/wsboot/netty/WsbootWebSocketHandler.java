@@ -9,6 +9,7 @@ import java.util.Optional;
 import io.wsboot.DefaultHandshakeInterceptor;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import io.wsboot.HandshakeInterceptor;
 import io.wsboot.observation.DefaultHandshakeObservationConvention;
 import io.wsboot.observation.HandshakeObservationContext;
@@ -133,15 +134,27 @@ public final class WsbootWebSocketHandler implements WebHandler {
 
 	@Override
 	public Mono<Void> handle(ServerWebExchange exchange) {
-		long fd = this.server.nextFd();
-		ServerHttpRequest request = exchange.getRequest();
-		if (!this.observationRegistry.isNoop()) {
-			HandshakeObservationContext context = new HandshakeObservationContext(fd, request, this.pathPattern);
+		if (this.observationRegistry.isNoop()) {
+			return handle(exchange, this.server.nextFd());
+		}
+		// The request's own observation (WebFlux's) is in the Reactor context: the
+		// handshake is its child
+		return Mono.deferContextual((contextView) -> {
+			long fd = this.server.nextFd();
+			HandshakeObservationContext context = new HandshakeObservationContext(fd, exchange.getRequest(),
+					this.pathPattern);
+			Observation parent = contextView.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
 			Observation observation = WsbootObservationDocumentation.HANDSHAKE
 				.observation(this.observationConvention, DEFAULT_CONVENTION, () -> context, this.observationRegistry)
+				.parentObservation(parent)
 				.start();
 			exchange.getAttributes().put(OBSERVATION_ATTRIBUTE, observation);
-		}
+			return handle(exchange, fd).doOnCancel(() -> observed(exchange, 0, null));
+		});
+	}
+
+	private Mono<Void> handle(ServerWebExchange exchange, long fd) {
+		ServerHttpRequest request = exchange.getRequest();
 		HttpHeaders headers = request.getHeaders();
 		if (request.getMethod() != HttpMethod.GET) {
 			return reject(exchange, fd, 405, "method " + request.getMethod() + " is not GET", Map.of("Allow", "GET"));
@@ -195,6 +208,10 @@ public final class WsbootWebSocketHandler implements WebHandler {
 		}
 		catch (Throwable ex) {
 			handshakeLogger.error("[fd=" + fd + "] Handshake refused with 500: the handshake interceptor failed", ex);
+			Observation observation = exchange.getAttribute(OBSERVATION_ATTRIBUTE);
+			if (observation != null) {
+				observation.error(ex);
+			}
 			this.server.releaseSlot();
 			return reject(exchange, fd, 500, null, Map.of());
 		}
@@ -315,7 +332,8 @@ public final class WsbootWebSocketHandler implements WebHandler {
 	}
 
 	private static void observed(ServerWebExchange exchange, int status, @Nullable Throwable error) {
-		Observation observation = exchange.getAttribute(OBSERVATION_ATTRIBUTE);
+		Observation observation = exchange.getAttributes().remove(OBSERVATION_ATTRIBUTE) instanceof Observation o ? o
+				: null;
 		if (observation != null) {
 			if (observation.getContext() instanceof HandshakeObservationContext context) {
 				context.setStatus(status);

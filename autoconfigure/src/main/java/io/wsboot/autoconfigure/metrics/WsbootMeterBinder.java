@@ -73,16 +73,20 @@ public class WsbootMeterBinder implements MeterBinder {
 		counters.setKeyListener((kind, key, adder) -> {
 			if (kind == Key.HANDSHAKE_STATUS) {
 				Tags tags = Tags.of(HandshakeKeys.OUTCOME.asString(), (key == 101) ? "accepted" : "rejected",
-						HandshakeKeys.STATUS.asString(), String.valueOf(key));
+						HandshakeKeys.STATUS.asString(), keyTag(key));
 				counter(registry, WsbootMeters.HANDSHAKES.getName(), "WebSocket handshakes", null, tags, adder,
 						LongAdder::sum);
 			}
 			else {
-				Tags tags = Tags.of(CloseKeys.CODE.asString(), String.valueOf(key));
+				Tags tags = Tags.of(CloseKeys.CODE.asString(), keyTag(key));
 				counter(registry, WsbootMeters.CONNECTIONS_CLOSED.getName(), "Connections closed", null, tags, adder,
 						LongAdder::sum);
 			}
 		});
+	}
+
+	private static String keyTag(int key) {
+		return (key != WebSocketCounters.OTHER) ? String.valueOf(key) : "other";
 	}
 
 	private <T> void counter(MeterRegistry registry, String name, String description, @Nullable String baseUnit, Tags tags,
