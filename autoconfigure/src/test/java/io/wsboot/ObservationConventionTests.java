@@ -1,0 +1,178 @@
+package io.wsboot;
+
+import java.net.URI;
+import java.time.Duration;
+
+import io.micrometer.common.KeyValues;
+import io.micrometer.observation.tck.TestObservationRegistry;
+import io.micrometer.observation.tck.TestObservationRegistryAssert;
+import io.wsboot.RawWebSocket.Request;
+import io.wsboot.observation.DefaultHandshakeObservationConvention;
+import io.wsboot.observation.DefaultMessageObservationConvention;
+import io.wsboot.observation.HandshakeObservationContext;
+import io.wsboot.observation.HandshakeObservationConvention;
+import io.wsboot.observation.MessageObservationContext;
+import io.wsboot.observation.MessageObservationConvention;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for the handshake and message observations of {@link WebSocketServer} with
+ * conventions of the application's ({@link HandshakeObservationConvention} and
+ * {@link MessageObservationConvention} beans).
+ */
+@SpringBootTest(classes = ObservationConventionTests.TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = "spring.main.web-application-type=reactive")
+class ObservationConventionTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+	@LocalServerPort
+	private int port;
+
+	@Autowired
+	private TestObservationRegistry registry;
+
+	@Autowired
+	private WebSocketServer server;
+
+	@Autowired
+	private EventRecorder recorder;
+
+	@BeforeEach
+	void clearObservations() {
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(this.server.stats().connections()).isZero());
+		this.registry.clear();
+	}
+
+	@Test
+	void usesHandshakeConventionBean() throws Exception {
+		try (JdkWebSocketClient client = connect()) {
+			await().atMost(TIMEOUT)
+				.untilAsserted(() -> TestObservationRegistryAssert.assertThat(this.registry)
+					.hasObservationWithNameEqualTo("chat.handshake")
+					.that()
+					.hasBeenStopped()
+					.hasContextualNameEqualTo("chat handshake")
+					.hasLowCardinalityKeyValue("outcome", "accepted")
+					.hasLowCardinalityKeyValue("status", "101")
+					.hasLowCardinalityKeyValue("client", "jdk"));
+			TestObservationRegistryAssert.assertThat(this.registry)
+				.hasNumberOfObservationsWithNameEqualTo("wsboot.handshake", 0);
+		}
+	}
+
+	@Test
+	void usesHandshakeConventionBeanForRejectedHandshake() throws Exception {
+		try (RawWebSocket socket = RawWebSocket.connect(this.port)) {
+			assertThat(socket.send(Request.upgrade("/").remove("Sec-WebSocket-Key")).status()).isEqualTo(400);
+		}
+		await().atMost(TIMEOUT)
+			.untilAsserted(() -> TestObservationRegistryAssert.assertThat(this.registry)
+				.hasObservationWithNameEqualTo("chat.handshake")
+				.that()
+				.hasBeenStopped()
+				.hasLowCardinalityKeyValue("outcome", "rejected")
+				.hasLowCardinalityKeyValue("status", "400")
+				.hasLowCardinalityKeyValue("client", "other"));
+	}
+
+	@Test
+	void usesMessageConventionBean() throws Exception {
+		try (JdkWebSocketClient client = connect()) {
+			client.sendText("hello");
+			this.recorder.awaitMessages(client.fd(), 1);
+			await().atMost(TIMEOUT)
+				.untilAsserted(() -> TestObservationRegistryAssert.assertThat(this.registry)
+					.hasObservationWithNameEqualTo("chat.message")
+					.that()
+					.hasBeenStopped()
+					.hasLowCardinalityKeyValue("type", "text")
+					.hasLowCardinalityKeyValue("length", "5"));
+			TestObservationRegistryAssert.assertThat(this.registry)
+				.hasNumberOfObservationsWithNameEqualTo("wsboot.message", 0);
+		}
+	}
+
+	private JdkWebSocketClient connect() throws Exception {
+		return JdkWebSocketClient.connectGreeted(URI.create("ws://localhost:" + this.port + "/"));
+	}
+
+	@SpringBootConfiguration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	@Import({ EventRecorder.class, EventRecorder.Greeter.class })
+	static class TestApplication {
+
+		@Bean
+		TestObservationRegistry testObservationRegistry() {
+			return TestObservationRegistry.create();
+		}
+
+		@Bean
+		HandshakeObservationConvention chatHandshakeObservationConvention() {
+			return new ChatHandshakeObservationConvention();
+		}
+
+		@Bean
+		MessageObservationConvention chatMessageObservationConvention() {
+			return new ChatMessageObservationConvention();
+		}
+
+	}
+
+	/**
+	 * Renames the handshake observation and adds the kind of client.
+	 */
+	static class ChatHandshakeObservationConvention extends DefaultHandshakeObservationConvention {
+
+		@Override
+		public String getName() {
+			return "chat.handshake";
+		}
+
+		@Override
+		public String getContextualName(HandshakeObservationContext context) {
+			return "chat handshake";
+		}
+
+		@Override
+		public KeyValues getLowCardinalityKeyValues(HandshakeObservationContext context) {
+			String agent = context.getRequest().getHeaders().getFirst("User-Agent");
+			String client = (agent != null && agent.startsWith("Java-http-client")) ? "jdk" : "other";
+			return super.getLowCardinalityKeyValues(context).and("client", client);
+		}
+
+	}
+
+	/**
+	 * Renames the message observation and adds the length of text messages.
+	 */
+	static class ChatMessageObservationConvention extends DefaultMessageObservationConvention {
+
+		@Override
+		public String getName() {
+			return "chat.message";
+		}
+
+		@Override
+		public KeyValues getLowCardinalityKeyValues(MessageObservationContext context) {
+			Frame frame = context.getFrame();
+			String length = frame.isText() ? String.valueOf(frame.getData().length()) : "0";
+			return super.getLowCardinalityKeyValues(context).and("length", length);
+		}
+
+	}
+
+}

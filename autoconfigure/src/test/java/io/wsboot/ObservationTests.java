@@ -1,0 +1,250 @@
+package io.wsboot;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.tck.TestObservationRegistry;
+import io.micrometer.observation.tck.TestObservationRegistryAssert;
+import io.wsboot.RawWebSocket.Request;
+import io.wsboot.observation.DefaultHandshakeObservationConvention;
+import io.wsboot.observation.DefaultMessageObservationConvention;
+import io.wsboot.observation.HandshakeObservationContext;
+import io.wsboot.observation.MessageObservationContext;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.event.EventListener;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for the handshake and message observations of {@link WebSocketServer}, with the
+ * default conventions ({@link DefaultHandshakeObservationConvention},
+ * {@link DefaultMessageObservationConvention}).
+ */
+@SpringBootTest(classes = ObservationTests.TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "spring.main.web-application-type=reactive", "wsboot.path=/chat/{room}" })
+class ObservationTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+	@LocalServerPort
+	private int port;
+
+	@Autowired
+	private TestObservationRegistry registry;
+
+	@Autowired
+	private WebSocketServer server;
+
+	@Autowired
+	private EventRecorder recorder;
+
+	@Autowired
+	private CurrentObservations current;
+
+	@BeforeEach
+	void clearObservations() {
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(this.server.stats().connections()).isZero());
+		this.registry.clear();
+		this.current.contexts.clear();
+	}
+
+	@Test
+	void observesAcceptedHandshake() throws Exception {
+		try (JdkWebSocketClient client = connect()) {
+			await().atMost(TIMEOUT)
+				.untilAsserted(() -> TestObservationRegistryAssert.assertThat(this.registry)
+					.hasNumberOfObservationsWithNameEqualTo("wsboot.handshake", 1)
+					.hasObservationWithNameEqualTo("wsboot.handshake")
+					.that()
+					.hasBeenStarted()
+					.hasBeenStopped()
+					.doesNotHaveError()
+					.hasContextualNameEqualTo("websocket handshake")
+					.hasLowCardinalityKeyValue("outcome", "accepted")
+					.hasLowCardinalityKeyValue("status", "101")
+					.hasLowCardinalityKeyValue("path", "/chat/{room}")
+					.hasHighCardinalityKeyValue("fd", String.valueOf(client.fd())));
+		}
+	}
+
+	@Test
+	void observesRejectedHandshake() throws Exception {
+		try (RawWebSocket socket = RawWebSocket.connect(this.port)) {
+			assertThat(socket.send(Request.upgrade("/chat/lobby").set("Sec-WebSocket-Version", "8")).status())
+				.isEqualTo(426);
+		}
+		await().atMost(TIMEOUT)
+			.untilAsserted(() -> TestObservationRegistryAssert.assertThat(this.registry)
+				.hasNumberOfObservationsWithNameEqualTo("wsboot.handshake", 1)
+				.hasObservationWithNameEqualTo("wsboot.handshake")
+				.that()
+				.hasBeenStarted()
+				.hasBeenStopped()
+				.hasLowCardinalityKeyValue("outcome", "rejected")
+				.hasLowCardinalityKeyValue("status", "426")
+				.hasLowCardinalityKeyValue("path", "/chat/{room}"));
+	}
+
+	@Test
+	void handshakeObservationHasLowCardinalityKeysOfTheDocumentationOnly() throws Exception {
+		try (JdkWebSocketClient client = connect()) {
+			await().atMost(TIMEOUT)
+				.untilAsserted(() -> TestObservationRegistryAssert.assertThat(this.registry)
+					.hasObservationWithNameEqualTo("wsboot.handshake")
+					.that()
+					.hasBeenStopped());
+			TestObservationRegistryAssert.assertThat(this.registry)
+				.hasHandledContextsThatSatisfy((contexts) -> assertThat(contexts)
+					.filteredOn((context) -> context instanceof HandshakeObservationContext)
+					.singleElement()
+					.satisfies((context) -> {
+						assertThat(context.getLowCardinalityKeyValues().stream().map((keyValue) -> keyValue.getKey()))
+							.containsExactlyInAnyOrder("outcome", "status", "path");
+						assertThat(context.getHighCardinalityKeyValues().stream().map((keyValue) -> keyValue.getKey()))
+							.containsExactly("fd");
+					}));
+		}
+	}
+
+	@Test
+	void observesTextMessageHandlingAroundListeners() throws Exception {
+		try (JdkWebSocketClient client = connect()) {
+			client.sendText("hello");
+			this.recorder.awaitMessages(client.fd(), 1);
+			await().atMost(TIMEOUT)
+				.untilAsserted(() -> TestObservationRegistryAssert.assertThat(this.registry)
+					.hasNumberOfObservationsWithNameEqualTo("wsboot.message", 1)
+					.hasObservationWithNameEqualTo("wsboot.message")
+					.that()
+					.hasBeenStarted()
+					.hasBeenStopped()
+					.doesNotHaveError()
+					.hasContextualNameEqualTo("websocket message")
+					.hasLowCardinalityKeyValue("type", "text")
+					.hasHighCardinalityKeyValue("fd", String.valueOf(client.fd())));
+			assertThat(this.current.contexts).as("observation current while the listener ran")
+				.singleElement()
+				.isInstanceOfSatisfying(MessageObservationContext.class, (context) -> {
+					assertThat(context.getName()).isEqualTo("wsboot.message");
+					assertThat(context.getFrame().getData()).isEqualTo("hello");
+				});
+		}
+	}
+
+	@Test
+	void observesBinaryMessageWithBinaryType() throws Exception {
+		try (JdkWebSocketClient client = connect()) {
+			client.sendBinary(new byte[] { 1, 2 });
+			this.recorder.awaitMessages(client.fd(), 1);
+			await().atMost(TIMEOUT)
+				.untilAsserted(() -> TestObservationRegistryAssert.assertThat(this.registry)
+					.hasObservationWithNameEqualTo("wsboot.message")
+					.that()
+					.hasBeenStopped()
+					.hasLowCardinalityKeyValue("type", "binary"));
+		}
+	}
+
+	@Test
+	void handshakeObservationIsChildOfHttpServerObservation() throws Exception {
+		try (JdkWebSocketClient client = connect()) {
+			await().atMost(TIMEOUT)
+				.untilAsserted(() -> TestObservationRegistryAssert.assertThat(this.registry)
+					.hasObservationWithNameEqualTo("wsboot.handshake")
+					.that()
+					.hasBeenStopped()
+					.hasParentObservationContextMatching((parent) -> "http.server.requests".equals(parent.getName()),
+							"the http.server.requests observation of the upgrade request"));
+		}
+	}
+
+	@Test
+	void messageObservationRecordsListenerFailure() throws Exception {
+		try (JdkWebSocketClient client = connect()) {
+			client.sendText("fail");
+			this.recorder.awaitMessages(client.fd(), 1);
+			await().atMost(TIMEOUT)
+				.untilAsserted(() -> TestObservationRegistryAssert.assertThat(this.registry)
+					.hasObservationWithNameEqualTo("wsboot.message")
+					.that()
+					.hasBeenStopped()
+					.hasError());
+			client.sendText("still open");
+			this.recorder.awaitMessages(client.fd(), 2);
+		}
+	}
+
+	private JdkWebSocketClient connect() throws Exception {
+		return JdkWebSocketClient.connectGreeted(URI.create("ws://localhost:" + this.port + "/chat/lobby"));
+	}
+
+	@SpringBootConfiguration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	@Import({ EventRecorder.class, EventRecorder.Greeter.class, FailingListener.class })
+	static class TestApplication {
+
+		@Bean
+		TestObservationRegistry testObservationRegistry() {
+			return TestObservationRegistry.create();
+		}
+
+		@Bean
+		CurrentObservations currentObservations(ObservationRegistry registry) {
+			return new CurrentObservations(registry);
+		}
+
+	}
+
+	/**
+	 * A listener that fails on the text {@code fail}.
+	 */
+	static class FailingListener {
+
+		@EventListener
+		void onMessage(WebSocketMessageEvent event) {
+			if (event.getFrame().isText() && "fail".equals(event.getFrame().getData())) {
+				throw new IllegalStateException("Listener failed on purpose");
+			}
+		}
+
+	}
+
+	/**
+	 * Records the observation that is current while a message listener runs.
+	 */
+	static class CurrentObservations {
+
+		final Queue<Observation.Context> contexts = new ConcurrentLinkedQueue<>();
+
+		private final ObservationRegistry registry;
+
+		CurrentObservations(ObservationRegistry registry) {
+			this.registry = registry;
+		}
+
+		@EventListener
+		void onMessage(WebSocketMessageEvent event) {
+			Observation observation = this.registry.getCurrentObservation();
+			if (observation != null) {
+				this.contexts.add((Observation.Context) observation.getContext());
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,129 @@
+package io.wsboot.autoconfigure.actuate;
+
+import java.lang.reflect.Proxy;
+
+import io.wsboot.WebSocketServer;
+import io.wsboot.actuate.WebSocketEndpoint;
+import io.wsboot.autoconfigure.WsbootAutoConfiguration;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+import org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link WsbootEndpointAutoConfiguration}.
+ */
+class WsbootEndpointAutoConfigurationTests {
+
+	private final ReactiveWebApplicationContextRunner contextRunner = new ReactiveWebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(WebFluxAutoConfiguration.class, WsbootAutoConfiguration.class,
+				WsbootEndpointAutoConfiguration.class));
+
+	@Test
+	void createsEndpointWhenExposedOverWeb() {
+		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=websocket").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).hasSingleBean(WebSocketEndpoint.class);
+			assertThat(context).hasBean("webSocketEndpoint");
+		});
+	}
+
+	@Test
+	void createsEndpointWhenExposedOverJmx() {
+		this.contextRunner
+			.withPropertyValues("spring.jmx.enabled=true", "management.endpoints.jmx.exposure.include=websocket")
+			.run((context) -> assertThat(context).hasSingleBean(WebSocketEndpoint.class));
+	}
+
+	@Test
+	void doesNotCreateEndpointWhenNotExposed() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).hasSingleBean(WebSocketServer.class);
+			assertThat(context).doesNotHaveBean(WebSocketEndpoint.class);
+		});
+	}
+
+	@Test
+	void doesNotCreateEndpointWhenAccessIsNone() {
+		this.contextRunner
+			.withPropertyValues("management.endpoints.web.exposure.include=websocket",
+					"management.endpoint.websocket.access=NONE")
+			.run((context) -> assertThat(context).doesNotHaveBean(WebSocketEndpoint.class));
+	}
+
+	@Test
+	void doesNotCreateEndpointWhenWsbootIsDisabled() {
+		this.contextRunner
+			.withPropertyValues("management.endpoints.web.exposure.include=websocket", "wsboot.enabled=false")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).doesNotHaveBean(WebSocketEndpoint.class);
+			});
+	}
+
+	@Test
+	void doesNotCreateEndpointWithoutActuator() {
+		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=websocket")
+			.withClassLoader(new FilteredClassLoader(Endpoint.class))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).hasSingleBean(WebSocketServer.class);
+				assertThat(context).doesNotHaveBean(WebSocketEndpoint.class);
+			});
+	}
+
+	@Test
+	void backsOffWhenUserDefinesEndpoint() {
+		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=websocket")
+			.withUserConfiguration(CustomEndpointConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).getBeanNames(WebSocketEndpoint.class).containsExactly("customWebSocketEndpoint");
+			});
+	}
+
+	@Test
+	void createsEndpointForUserDefinedWebSocketServer() {
+		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=websocket")
+			.withUserConfiguration(CustomWebSocketServerConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).hasSingleBean(WebSocketEndpoint.class);
+			});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CustomEndpointConfiguration {
+
+		@Bean
+		WebSocketEndpoint customWebSocketEndpoint(WebSocketServer server) {
+			return new WebSocketEndpoint(server);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CustomWebSocketServerConfiguration {
+
+		@Bean
+		WebSocketServer customWebSocketServer() {
+			return (WebSocketServer) Proxy.newProxyInstance(getClass().getClassLoader(),
+					new Class<?>[] { WebSocketServer.class }, (proxy, method, args) -> switch (method.getName()) {
+						case "toString" -> "customWebSocketServer";
+						case "hashCode" -> System.identityHashCode(proxy);
+						case "equals" -> proxy == args[0];
+						default -> throw new UnsupportedOperationException(method.getName());
+					});
+		}
+
+	}
+
+}
