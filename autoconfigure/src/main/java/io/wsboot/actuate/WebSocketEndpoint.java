@@ -19,9 +19,9 @@ import org.springframework.util.Assert;
 
 /**
  * Actuator endpoint {@code websocket}: the server's stats and a page of its connections
- * ({@code GET /actuator/websocket?page=&size=}), one connection
- * ({@code GET /actuator/websocket/{fd}}), and disconnecting one with 1008
- * ({@code DELETE /actuator/websocket/{fd}}).
+ * ({@code GET /actuator/websocket?page=&size=}), one connection ({@code GET
+ * /actuator/websocket/{fd}}), and disconnecting one with 1008 ({@code DELETE
+ * /actuator/websocket/{fd}}).
  *
  * @since 0.1.0
  */
@@ -68,8 +68,8 @@ public class WebSocketEndpoint {
 		}
 		return new WebSocketDescriptor(stats.connections(), stats.accepted(), stats.closed(),
 				stats.rejectedHandshakes(), stats.timers(), stats.messagesReceived(), stats.messagesSent(),
-				stats.bytesReceived(), stats.bytesSent(), stats.pushDropped(), stats.startTime().toString(),
-				pageNumber, pageSize, fds.size(), open);
+				stats.bytesReceived(), stats.bytesSent(), stats.pushDropped(), stats.startTime().toString(), pageNumber,
+				pageSize, fds.size(), open);
 	}
 
 	/**
@@ -93,8 +93,8 @@ public class WebSocketEndpoint {
 	@DeleteOperation
 	public WebEndpointResponse<Void> disconnect(@Selector long fd) {
 		boolean closed = this.server.disconnect(fd, DISCONNECT_CODE, "Disconnected by an operator");
-		return new WebEndpointResponse<>(closed ? WebEndpointResponse.STATUS_NO_CONTENT
-				: WebEndpointResponse.STATUS_NOT_FOUND);
+		return new WebEndpointResponse<>(
+				closed ? WebEndpointResponse.STATUS_NO_CONTENT : WebEndpointResponse.STATUS_NOT_FOUND);
 	}
 
 	/**
@@ -117,8 +117,8 @@ public class WebSocketEndpoint {
 	 * @param open the established connections of the page
 	 */
 	public record WebSocketDescriptor(long connections, long accepted, long closed, long rejectedHandshakes,
-			long timers, long messagesReceived, long messagesSent, long bytesReceived, long bytesSent,
-			long pushDropped, String startTime, int page, int size, int established, List<ConnectionDescriptor> open) {
+			long timers, long messagesReceived, long messagesSent, long bytesReceived, long bytesSent, long pushDropped,
+			String startTime, int page, int size, int established, List<ConnectionDescriptor> open) {
 
 	}
 
@@ -141,7 +141,8 @@ public class WebSocketEndpoint {
 			String remote = null;
 			if (address != null) {
 				String host = address.getHostString();
-				// An IPv6 literal is bracketed so that the port stays apart (RFC 3986 3.2.2)
+				// An IPv6 literal is bracketed so that the port stays apart (RFC 3986
+				// 3.2.2)
 				remote = ((host.indexOf(':') >= 0) ? "[" + host + "]" : host) + ":" + address.getPort();
 			}
 			return new ConnectionDescriptor(info.fd(), remote, info.path(), info.subprotocol(),

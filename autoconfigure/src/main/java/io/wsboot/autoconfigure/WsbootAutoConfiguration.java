@@ -65,8 +65,8 @@ public final class WsbootAutoConfiguration {
 				properties.getMaxConnections(),
 				toIntBytes(properties.getSendBufferSize().toBytes(), "wsboot.send-buffer-size"),
 				properties.getSendBufferOverflow() == WsbootProperties.SendBufferOverflow.CLOSE,
-				properties.isDeliverPingFrames(), properties.isDeliverPongFrames(),
-				properties.isDeliverCloseFrames(), worker(properties.getListenerExecution()));
+				properties.isDeliverPingFrames(), properties.isDeliverPongFrames(), properties.isDeliverCloseFrames(),
+				worker(properties.getListenerExecution()));
 		NettyWebSocketServer server = new NettyWebSocketServer(publisher, settings);
 		server.setObservation(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP),
 				messageConvention.getIfAvailable());
@@ -83,8 +83,8 @@ public final class WsbootAutoConfiguration {
 				toIntBytes(properties.getMaxFrameSize().toBytes(), "wsboot.max-frame-size"),
 				toIntBytes(properties.getMaxMessageSize().toBytes(), "wsboot.max-message-size"),
 				properties.isCompression());
-		handler.setObservation(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP),
-				properties.getPath(), handshakeConvention.getIfAvailable());
+		handler.setObservation(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP), properties.getPath(),
+				handshakeConvention.getIfAvailable());
 		return new WsbootHandlerMapping(properties.getPath(), handler);
 	}
 

@@ -1,6 +1,9 @@
 package io.wsboot.netty;
 
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -67,6 +70,16 @@ final class InboundSubscriber extends BaseSubscriber<WebSocketFrame> {
 			// The decoder has sent the close frame and closes the TCP connection: no
 			// completion, which would make Reactor Netty send a second close frame
 			this.connection.onProtocolError(corrupted.closeStatus(), String.valueOf(ex.getMessage()));
+			return;
+		}
+		if (ex instanceof DecompressionException || ex instanceof TooLongFrameException) {
+			// A compressed message that inflates beyond the limits
+			this.connection.tooBig();
+			return;
+		}
+		if (this.connection.channel.isActive()) {
+			logger.error("[fd=" + this.connection.fd + "] Inbound failed: closing with 1011", ex);
+			this.connection.closeWith(WebSocketCloseStatus.INTERNAL_SERVER_ERROR.code(), "Internal error");
 			return;
 		}
 		if (logger.isDebugEnabled()) {

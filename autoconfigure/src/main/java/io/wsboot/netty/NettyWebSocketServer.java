@@ -21,6 +21,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -32,6 +33,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionDecoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.micrometer.observation.Observation;
@@ -317,11 +319,11 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 		}
 		handshake.closeSent = true;
 		Channel channel = connection.channel;
+		// The deadline runs from now: a client that does not read never lets the close
+		// frame out
+		channel.eventLoop().schedule(() -> channel.close(), CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
 		channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener((future) -> {
-			if (future.isSuccess()) {
-				channel.eventLoop().schedule(() -> channel.close(), CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-			}
-			else {
+			if (!future.isSuccess()) {
 				channel.close();
 			}
 		});
@@ -390,8 +392,8 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 		return new WebSocketStats(this.connections.size(), this.counters.accepted.sum(), this.counters.closed.sum(),
 				this.counters.rejectedHandshakes.sum(), this.timers.size(),
 				this.counters.textReceived() + this.counters.binaryReceived(),
-				this.counters.textSent() + this.counters.binarySent(),
-				this.counters.bytesReceived(), this.counters.bytesSent(), this.counters.pushDropped(), this.startTime);
+				this.counters.textSent() + this.counters.binarySent(), this.counters.bytesReceived(),
+				this.counters.bytesSent(), this.counters.pushDropped(), this.startTime);
 	}
 
 	// Timers and defer
@@ -661,9 +663,14 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 	 */
 	private @Nullable CloseHandshakeHandler configurePipeline(ChannelPipeline pipeline,
 			WebSocketConnection connection) {
+		// Reserved bits are allowed only where permessage-deflate was negotiated
+		boolean deflate = hasExtensionDecoder(pipeline);
 		if (pipeline.get(WsbootFrameDecoder.NAME) != null) {
 			pipeline.replace(WsbootFrameDecoder.NAME, WsbootFrameDecoder.NAME,
-					new WsbootFrameDecoder(WsbootFrameDecoder.config(this.maxFramePayloadLength, this.compression)));
+					new WsbootFrameDecoder(WsbootFrameDecoder.config(this.maxFramePayloadLength, deflate)));
+			if (deflate) {
+				pipeline.addAfter(WsbootFrameDecoder.NAME, ExtensionRsvValidator.NAME, new ExtensionRsvValidator());
+			}
 		}
 		if (pipeline.get(NettyPipeline.ReactiveBridge) == null) {
 			return null;
@@ -682,6 +689,15 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 		CloseHandshakeHandler closeHandshake = new CloseHandshakeHandler(connection);
 		pipeline.addBefore(NettyPipeline.ReactiveBridge, CloseHandshakeHandler.NAME, closeHandshake);
 		return closeHandshake;
+	}
+
+	private static boolean hasExtensionDecoder(ChannelPipeline pipeline) {
+		for (Map.Entry<String, ChannelHandler> entry : pipeline) {
+			if (entry.getValue() instanceof WebSocketExtensionDecoder) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private void closed(WebSocketConnection connection) {

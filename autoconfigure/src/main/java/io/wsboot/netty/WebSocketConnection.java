@@ -312,7 +312,11 @@ final class WebSocketConnection {
 		}
 	}
 
-	private void tooBig() {
+	void closeWith(int code, String reason) {
+		this.server.close(this, code, reason);
+	}
+
+	void tooBig() {
 		if (logger.isDebugEnabled()) {
 			logger.debug("[fd=" + this.fd + "] Message larger than " + this.server.maxMessageSize
 					+ " bytes: closing with 1009");

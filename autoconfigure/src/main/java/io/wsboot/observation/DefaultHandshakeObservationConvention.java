@@ -4,8 +4,8 @@ import io.micrometer.common.KeyValues;
 import io.wsboot.observation.WsbootObservationDocumentation.HandshakeKeyNames;
 
 /**
- * Default {@link HandshakeObservationConvention}: named {@code wsboot.handshake}, with the
- * outcome, the status and the path pattern as low-cardinality keys and the fd as a
+ * Default {@link HandshakeObservationConvention}: named {@code wsboot.handshake}, with
+ * the outcome, the status and the path pattern as low-cardinality keys and the fd as a
  * high-cardinality one.
  *
  * @since 0.1.0

@@ -89,8 +89,8 @@ public class WsbootMeterBinder implements MeterBinder {
 		return (key != WebSocketCounters.OTHER) ? String.valueOf(key) : "other";
 	}
 
-	private <T> void counter(MeterRegistry registry, String name, String description, @Nullable String baseUnit, Tags tags,
-			T source, ToDoubleFunction<T> count) {
+	private <T> void counter(MeterRegistry registry, String name, String description, @Nullable String baseUnit,
+			Tags tags, T source, ToDoubleFunction<T> count) {
 		FunctionCounter.builder(name, source, count)
 			.description(description)
 			.baseUnit(baseUnit)
