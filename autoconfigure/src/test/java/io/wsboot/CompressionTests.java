@@ -1,9 +1,19 @@
 package io.wsboot;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
 
+import io.wsboot.EventRecorder.Recorded;
 import io.wsboot.RawWebSocket.Request;
 import io.wsboot.RawWebSocket.Response;
+import io.wsboot.RawWebSocket.ServerFrame;
+import io.wsboot.WebSocketCloseEvent.ClosedBy;
 import io.wsboot.autoconfigure.WsbootProperties;
 import org.junit.jupiter.api.Test;
 
@@ -18,11 +28,20 @@ import org.springframework.context.annotation.Import;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link WsbootProperties#isCompression()} enabled.
+ * Tests for {@link WsbootProperties#isCompression()} enabled: permessage-deflate (RFC
+ * 7692) with a raw client that offers it and compresses by hand.
  */
 @SpringBootTest(classes = CompressionTests.TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.main.web-application-type=reactive", "wsboot.compression=true" })
 class CompressionTests {
+
+	private static final int FIN = 0x80;
+
+	private static final int RSV1 = 0x40;
+
+	private static final int TEXT = 0x1;
+
+	private static final int BINARY = 0x2;
 
 	@LocalServerPort
 	private int port;
@@ -50,6 +69,153 @@ class CompressionTests {
 			assertThat(this.recorder.awaitMessages(client.fd(), 1)).extracting(Frame::getData).containsExactly("plain");
 			assertThat(this.server.push(client.fd(), "reply")).isTrue();
 			assertThat(client.nextText()).isEqualTo("reply");
+		}
+	}
+
+	@Test
+	void exchangesCompressedMessagesWithClientThatOffersIt() throws Exception {
+		try (RawWebSocket socket = openCompressed()) {
+			Inflater inflater = new Inflater(true);
+			try {
+				long fd = Long.parseLong(readCompressedText(socket, inflater).substring(3));
+				String text = "compress me, ".repeat(100);
+				byte[] compressed = deflate(text.getBytes(StandardCharsets.UTF_8));
+				assertThat(compressed.length).isLessThan(text.length() / 4);
+				socket.sendFrame(FIN | RSV1 | TEXT, true, compressed);
+				assertThat(this.recorder.awaitMessages(fd, 1)).extracting(Frame::getData).containsExactly(text);
+				assertThat(this.server.info(fd).orElseThrow().bytesReceived()).isEqualTo(text.length());
+				String reply = "reply, ".repeat(100);
+				assertThat(this.server.push(fd, reply)).isTrue();
+				assertThat(readCompressedText(socket, inflater)).isEqualTo(reply);
+				assertThat(this.server.push(fd, reply)).isTrue();
+				assertThat(readCompressedText(socket, inflater)).as("second message, same context").isEqualTo(reply);
+			}
+			finally {
+				inflater.end();
+			}
+		}
+	}
+
+	@Test
+	void closesWith1002WhenRsv1IsSetWithoutNegotiatedCompression() throws Exception {
+		try (RawWebSocket socket = RawWebSocket.open(this.port, "/")) {
+			long fd = Long.parseLong(socket.readText().substring(3));
+			socket.sendFrame(FIN | RSV1 | TEXT, true, deflate("not negotiated".getBytes(StandardCharsets.UTF_8)));
+			assertFailedWith(socket, fd, 1002);
+		}
+	}
+
+	@Test
+	void closesWith1002WhenRsv2IsSetOnCompressedConnection() throws Exception {
+		try (RawWebSocket socket = openCompressed()) {
+			Inflater inflater = new Inflater(true);
+			try {
+				long fd = Long.parseLong(readCompressedText(socket, inflater).substring(3));
+				socket.sendFrame(FIN | 0x20 | TEXT, true, "rsv2".getBytes(StandardCharsets.UTF_8));
+				assertFailedWith(socket, fd, 1002);
+			}
+			finally {
+				inflater.end();
+			}
+		}
+	}
+
+	@Test
+	void closesWith1009WhenMessageInflatesBeyondMaxMessageSize() throws Exception {
+		try (RawWebSocket socket = openCompressed()) {
+			Inflater inflater = new Inflater(true);
+			try {
+				long fd = Long.parseLong(readCompressedText(socket, inflater).substring(3));
+				// 2 MB of zeros, above the default 1 MB, in a frame of about 2 KB
+				byte[] bomb = deflate(new byte[2 * 1024 * 1024]);
+				assertThat(bomb.length).isLessThan(64 * 1024);
+				socket.sendFrame(FIN | RSV1 | BINARY, true, bomb);
+				assertFailedWith(socket, fd, 1009);
+				assertThat(this.recorder.frames(fd)).isEmpty();
+			}
+			finally {
+				inflater.end();
+			}
+		}
+	}
+
+	private RawWebSocket openCompressed() throws IOException {
+		RawWebSocket socket = RawWebSocket.connect(this.port);
+		try {
+			Request request = Request.upgrade("/").add("Sec-WebSocket-Extensions", "permessage-deflate");
+			Response response = socket.send(request).assertSwitchingProtocols(request);
+			assertThat(response.header("sec-websocket-extensions")).startsWith("permessage-deflate");
+			return socket;
+		}
+		catch (IOException | RuntimeException | AssertionError ex) {
+			socket.close();
+			throw ex;
+		}
+	}
+
+	private void assertFailedWith(RawWebSocket socket, long fd, int code) throws IOException {
+		ServerFrame close = socket.readFrame();
+		assertThat(close.opcode()).as("opcode of the server's answer").isEqualTo(0x8);
+		assertThat(close.closeCode()).as("close code of %s", close.closeReason()).isEqualTo(code);
+		try {
+			socket.sendClose(code, "");
+		}
+		catch (IOException ex) {
+			// a failed connection may be dropped without waiting for the answer
+		}
+		assertThat(socket.awaitServerClose(RawWebSocket.TIMEOUT)).isTrue();
+		Recorded event = this.recorder.awaitClose(fd);
+		assertThat(event.code()).isEqualTo(code);
+		assertThat(event.closedBy()).isEqualTo(ClosedBy.SERVER);
+	}
+
+	/**
+	 * Read a compressed text message: RSV1 set, payload deflated without its final empty
+	 * block (RFC 7692 §7.2.2).
+	 */
+	private static String readCompressedText(RawWebSocket socket, Inflater inflater)
+			throws IOException, DataFormatException {
+		ServerFrame frame = socket.readFrame();
+		assertThat(frame.opcode()).as("opcode of %s", frame).isEqualTo(TEXT);
+		assertThat(frame.fin()).as("fin of %s", frame).isTrue();
+		assertThat(frame.rsv()).as("RSV1 of %s", frame).isEqualTo(4);
+		byte[] payload = Arrays.copyOf(frame.payload(), frame.payload().length + 4);
+		payload[payload.length - 2] = (byte) 0xFF;
+		payload[payload.length - 1] = (byte) 0xFF;
+		inflater.setInput(payload);
+		ByteArrayOutputStream text = new ByteArrayOutputStream();
+		byte[] buffer = new byte[8192];
+		while (!inflater.needsInput()) {
+			int count = inflater.inflate(buffer);
+			text.write(buffer, 0, count);
+			if (count == 0 && !inflater.needsInput()) {
+				break;
+			}
+		}
+		return text.toString(StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * Compress one message as permessage-deflate does (RFC 7692 §7.2.1): raw deflate,
+	 * flushed, without the trailing {@code 00 00 FF FF}.
+	 */
+	private static byte[] deflate(byte[] data) {
+		Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+		try {
+			deflater.setInput(data);
+			ByteArrayOutputStream out = new ByteArrayOutputStream();
+			byte[] buffer = new byte[8192];
+			int count;
+			do {
+				count = deflater.deflate(buffer, 0, buffer.length, Deflater.SYNC_FLUSH);
+				out.write(buffer, 0, count);
+			}
+			while (count == buffer.length || !deflater.needsInput());
+			byte[] compressed = out.toByteArray();
+			return Arrays.copyOf(compressed, compressed.length - 4);
+		}
+		finally {
+			deflater.end();
 		}
 	}
 

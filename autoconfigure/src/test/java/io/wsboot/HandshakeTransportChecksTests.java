@@ -79,6 +79,29 @@ class HandshakeTransportChecksTests {
 	}
 
 	@Test
+	void rejectsMissingConnectionHeaderWith400() throws Exception {
+		assertThat(send(Request.upgrade("/").remove("Connection")).status()).isEqualTo(400);
+	}
+
+	@Test
+	void acceptsWebsocketAmongOtherUpgradeTokens() throws Exception {
+		Request request = Request.upgrade("/").set("Upgrade", "h2c, websocket");
+		try (RawWebSocket socket = RawWebSocket.connect(this.port)) {
+			socket.send(request).assertSwitchingProtocols(request);
+			assertThat(socket.readText()).startsWith("fd:");
+		}
+	}
+
+	@Test
+	void leavesUpgradeToOtherProtocolNamedLikeWebsocketToApplication() throws Exception {
+		try (RawWebSocket socket = RawWebSocket.connect(this.port)) {
+			Response response = socket.send(Request.upgrade("/").set("Upgrade", "websocketx"));
+			assertThat(response.status()).isEqualTo(200);
+			assertThat(socket.readBody(response)).isEqualTo("home");
+		}
+	}
+
+	@Test
 	void rejectsVersion8With426AndSupportedVersion() throws Exception {
 		Response response = send(Request.upgrade("/").set("Sec-WebSocket-Version", "8"));
 		assertThat(response.status()).isEqualTo(426);
@@ -112,6 +135,15 @@ class HandshakeTransportChecksTests {
 	@Test
 	void rejectsKeyThatIsNotBase64With400() throws Exception {
 		assertThat(send(Request.upgrade("/").set("Sec-WebSocket-Key", "not a key at all!")).status()).isEqualTo(400);
+	}
+
+	@Test
+	void rejectsHeadersOverLimitWith431() throws Exception {
+		try (RawWebSocket socket = RawWebSocket.connect(this.port)) {
+			Response response = socket.send(Request.upgrade("/").add("X-Padding", "x".repeat(16 * 1024)));
+			assertThat(response.status()).isEqualTo(431);
+			assertThat(socket.awaitServerClose(RawWebSocket.TIMEOUT)).as("connection closed after the 431").isTrue();
+		}
 	}
 
 	@Test

@@ -166,7 +166,7 @@ final class RawWebSocket implements Closeable {
 		else if (length == 127) {
 			length = ByteBuffer.wrap(readFully(8)).getLong();
 		}
-		return new ServerFrame((b0 & 0x80) != 0, b0 & 0x0F, readFully(Math.toIntExact(length)));
+		return new ServerFrame((b0 & 0x80) != 0, (b0 >> 4) & 0x07, b0 & 0x0F, readFully(Math.toIntExact(length)));
 	}
 
 	/**
@@ -192,25 +192,42 @@ final class RawWebSocket implements Closeable {
 	 * @throws IOException on I/O errors
 	 */
 	void sendFrame(boolean fin, int opcode, byte[] payload) throws IOException {
+		sendFrame((fin ? 0x80 : 0) | opcode, true, payload);
+	}
+
+	/**
+	 * Write one client frame as given, for frames a compliant client would not send.
+	 * @param firstByte the first byte of the frame: FIN, RSV1-3 and the opcode
+	 * @param masked whether to mask the payload (RFC 6455 §5.3)
+	 * @param payload the payload
+	 * @throws IOException on I/O errors
+	 */
+	void sendFrame(int firstByte, boolean masked, byte[] payload) throws IOException {
 		ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
-		frame.write((fin ? 0x80 : 0) | opcode);
+		frame.write(firstByte);
+		int maskBit = masked ? 0x80 : 0;
 		if (payload.length < 126) {
-			frame.write(0x80 | payload.length);
+			frame.write(maskBit | payload.length);
 		}
 		else if (payload.length <= 0xFFFF) {
-			frame.write(0x80 | 126);
+			frame.write(maskBit | 126);
 			frame.write(payload.length >>> 8);
 			frame.write(payload.length & 0xFF);
 		}
 		else {
-			frame.write(0x80 | 127);
+			frame.write(maskBit | 127);
 			frame.writeBytes(ByteBuffer.allocate(8).putLong(payload.length).array());
 		}
-		byte[] mask = new byte[4];
-		ThreadLocalRandom.current().nextBytes(mask);
-		frame.writeBytes(mask);
-		for (int i = 0; i < payload.length; i++) {
-			frame.write(payload[i] ^ mask[i % 4]);
+		if (!masked) {
+			frame.writeBytes(payload);
+		}
+		else {
+			byte[] mask = new byte[4];
+			ThreadLocalRandom.current().nextBytes(mask);
+			frame.writeBytes(mask);
+			for (int i = 0; i < payload.length; i++) {
+				frame.write(payload[i] ^ mask[i % 4]);
+			}
 		}
 		this.out.write(frame.toByteArray());
 		this.out.flush();
@@ -423,10 +440,11 @@ final class RawWebSocket implements Closeable {
 	 * A frame received from the server.
 	 *
 	 * @param fin whether it is the final fragment
+	 * @param rsv the RSV1-3 bits, RSV1 as 4 (set by permessage-deflate, RFC 7692)
 	 * @param opcode the opcode
 	 * @param payload the payload
 	 */
-	record ServerFrame(boolean fin, int opcode, byte[] payload) {
+	record ServerFrame(boolean fin, int rsv, int opcode, byte[] payload) {
 
 		String text() {
 			return new String(this.payload, StandardCharsets.UTF_8);
@@ -443,7 +461,8 @@ final class RawWebSocket implements Closeable {
 
 		@Override
 		public String toString() {
-			return "ServerFrame{fin=" + this.fin + ", opcode=" + this.opcode + ", length=" + this.payload.length + "}";
+			return "ServerFrame{fin=" + this.fin + ", rsv=" + this.rsv + ", opcode=" + this.opcode + ", length="
+					+ this.payload.length + "}";
 		}
 
 	}
