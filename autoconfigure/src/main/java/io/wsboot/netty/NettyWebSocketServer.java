@@ -132,6 +132,8 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 
 	private final AtomicLong fds = new AtomicLong();
 
+	private volatile long fdBase;
+
 	private final AtomicLong timerIds = new AtomicLong();
 
 	private final Map<Long, WebSocketConnection> connections = new ConcurrentHashMap<>();
@@ -570,7 +572,18 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 	// Connection lifecycle, called by the handshake handler
 
 	long nextFd() {
-		return this.fds.incrementAndGet();
+		return this.fdBase + this.fds.incrementAndGet();
+	}
+
+	/**
+	 * Set the value the fds of this server start above, so that the fds of several
+	 * servers (the nodes of a cluster) never meet. Call before the server starts.
+	 * @param fdBase the base, {@code 0} by default
+	 */
+	public void setFdBase(long fdBase) {
+		Assert.isTrue(fdBase >= 0, "'fdBase' must not be negative");
+		Assert.state(this.fds.get() == 0, "Fds were already allocated");
+		this.fdBase = fdBase;
 	}
 
 	void handshakeRejected(int status) {
