@@ -34,6 +34,7 @@ import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionDecoder;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.micrometer.observation.Observation;
@@ -95,6 +96,8 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 	private static final String UTF8_VALIDATOR = "wsboot.utf8Validator";
 
 	private static final String IDLE_STATE = "wsboot.idleState";
+
+	private static final String FLUSH_CONSOLIDATION = "wsboot.flushConsolidation";
 
 	/** The handshake or connection whose callback runs on this thread, for defer. */
 	private static final FastThreadLocal<@Nullable Object> context = new FastThreadLocal<>();
@@ -688,6 +691,10 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 		if (pipeline.get(NettyPipeline.ReactiveBridge) == null) {
 			return null;
 		}
+		// Pushes made while a read is handled (echo, pipelined requests) are flushed
+		// once at the end of the read rather than one by one
+		pipeline.addFirst(FLUSH_CONSOLIDATION, new FlushConsolidationHandler(
+				FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, false));
 		pipeline.addBefore(NettyPipeline.ReactiveBridge, UTF8_VALIDATOR, new Utf8FrameValidator(true));
 		if (this.idleTimeoutMillis > 0) {
 			pipeline.addBefore(NettyPipeline.ReactiveBridge, IDLE_STATE,
