@@ -66,6 +66,8 @@ import reactor.netty.http.websocket.WebsocketOutbound;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.ApplicationEventMulticaster;
+import org.springframework.core.ResolvableType;
 import org.springframework.util.Assert;
 
 /**
@@ -93,6 +95,8 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 
 	private static final int MAX_CONTROL_PAYLOAD = 125;
 
+	private static final ResolvableType MESSAGE_EVENT_TYPE = ResolvableType.forClass(WebSocketMessageEvent.class);
+
 	private static final String UTF8_VALIDATOR = "wsboot.utf8Validator";
 
 	private static final String IDLE_STATE = "wsboot.idleState";
@@ -103,6 +107,8 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 	private static final FastThreadLocal<@Nullable Object> context = new FastThreadLocal<>();
 
 	private final ApplicationEventPublisher publisher;
+
+	private @Nullable ApplicationEventMulticaster multicaster;
 
 	private final @Nullable Executor worker;
 
@@ -789,13 +795,36 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 		});
 	}
 
+	/**
+	 * Publish events straight through the context's multicaster, with their type
+	 * resolved once rather than for every event. Only for a context without a parent:
+	 * the multicaster does not pass events on to a parent context's listeners.
+	 * @param multicaster the multicaster of the application context
+	 */
+	public void setMulticaster(ApplicationEventMulticaster multicaster) {
+		this.multicaster = multicaster;
+	}
+
+	private void multicast(ApplicationEvent event) {
+		ApplicationEventMulticaster multicaster = this.multicaster;
+		if (multicaster == null) {
+			this.publisher.publishEvent(event);
+		}
+		else if (event instanceof WebSocketMessageEvent) {
+			multicaster.multicastEvent(event, MESSAGE_EVENT_TYPE);
+		}
+		else {
+			multicaster.multicastEvent(event, ResolvableType.forInstance(event));
+		}
+	}
+
 	private void publishObserved(WebSocketConnection connection, Frame frame) {
 		Observation observation = WsbootObservationDocumentation.MESSAGE
 			.observation(this.messageConvention, DEFAULT_MESSAGE_CONVENTION, () -> new MessageObservationContext(frame),
 					this.observationRegistry)
 			.start();
 		try (Observation.Scope scope = observation.openScope()) {
-			this.publisher.publishEvent(new WebSocketMessageEvent(this, frame));
+			multicast(new WebSocketMessageEvent(this, frame));
 		}
 		catch (Throwable ex) {
 			observation.error(ex);
@@ -808,7 +837,7 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 
 	private void publish(WebSocketConnection connection, ApplicationEvent event) {
 		try {
-			this.publisher.publishEvent(event);
+			multicast(event);
 		}
 		catch (Throwable ex) {
 			logger.error("[fd=" + connection.fd + "] Listener of " + event.getClass().getSimpleName() + " failed", ex);
