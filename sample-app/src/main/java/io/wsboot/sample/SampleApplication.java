@@ -24,7 +24,9 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * message with the same, plus a browser page on {@code GET /}.
  * <p>
  * With the {@code default-handshake} profile the built-in handshake decides instead and
- * the open logic runs in a {@link io.wsboot.WebSocketOpenEvent} listener.
+ * the open logic runs in a {@link io.wsboot.WebSocketOpenEvent} listener. With the
+ * {@code cluster} profile the node shares its connections with the other nodes of a
+ * Redis.
  *
  * @since 0.1.0
  */
@@ -35,6 +37,13 @@ public class SampleApplication {
 	 * Profile that replaces the example's handshake with the built-in one.
 	 */
 	static final String DEFAULT_HANDSHAKE_PROFILE = "default-handshake";
+
+	/**
+	 * Profile in which this node joins a cluster of nodes sharing a Redis
+	 * ({@code spring.data.redis.*}) and answers the commands of
+	 * {@link ClusterCommandListener}.
+	 */
+	static final String CLUSTER_PROFILE = "cluster";
 
 	private static final MediaType TEXT_HTML_UTF8 = new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8);
 

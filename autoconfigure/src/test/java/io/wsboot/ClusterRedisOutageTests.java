@@ -1,0 +1,111 @@
+package io.wsboot;
+
+import java.time.Duration;
+
+import io.wsboot.ClusterNodes.Node;
+import io.wsboot.cluster.WebSocketClusterException;
+import io.wsboot.cluster.redis.ClusterWebSocketServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import reactor.core.publisher.Mono;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests of a cluster whose Redis stops and comes back: local traffic goes on, cross-node
+ * traffic fails fast and is counted, then resumes by itself.
+ */
+class ClusterRedisOutageTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+	/**
+	 * Lettuce reconnects every 100 ms in these tests; the heartbeat runs every 200 ms.
+	 */
+	private static final Duration RECOVERY = Duration.ofSeconds(10);
+
+	@RegisterExtension
+	static final RedisServer redis = new RedisServer();
+
+	@Test
+	void redisRestartLosesNoLocalConnectionAndCrossNodeTrafficResumes() throws Exception {
+		try (ClusterNodes nodes = new ClusterNodes(redis, "outage")) {
+			Node a = nodes.start("node-a");
+			Node b = nodes.start("node-b");
+			ClusterWebSocketServer serverA = a.server();
+			ClusterWebSocketServer serverB = b.server();
+			try (JdkWebSocketClient onA = a.connect(); JdkWebSocketClient onB = b.connect()) {
+				assertThat(serverA.pushAsync(onB.fd(), "before").block(TIMEOUT)).isTrue();
+				assertThat(onB.nextText()).isEqualTo("before");
+
+				redis.stop();
+				await().atMost(TIMEOUT).until(() -> !serverA.isAvailable() && !serverB.isAvailable());
+
+				// Local traffic goes on
+				assertThat(serverA.push(onA.fd(), "local")).isTrue();
+				assertThat(onA.nextText()).isEqualTo("local");
+				assertThat(serverA.broadcast("local broadcast")).isEqualTo(1);
+				assertThat(onA.nextText()).isEqualTo("local broadcast");
+				assertThat(serverA.exists(onA.fd())).isTrue();
+
+				// Cross-node traffic fails fast and is counted
+				long pushErrors = serverA.errorCount("push");
+				assertThat(serverA.push(onB.fd(), "lost")).isFalse();
+				assertFailsFast(serverA.pushAsync(onB.fd(), "lost"));
+				assertFailsFast(serverA.existsAsync(onB.fd()));
+				assertThat(serverA.errorCount("push")).isEqualTo(pushErrors + 2);
+				assertThat(serverA.errorCount("exists")).isPositive();
+
+				redis.start();
+				await().atMost(RECOVERY).until(() -> serverA.isAvailable() && serverB.isAvailable());
+				await().atMost(RECOVERY)
+					.ignoreExceptions()
+					.until(() -> serverA.pushAsync(onB.fd(), "after").block(TIMEOUT));
+				assertThat(onB.nextText()).isEqualTo("after");
+				await().atMost(RECOVERY)
+					.ignoreExceptions()
+					.until(() -> serverB.pushAsync(onA.fd(), "after too").block(TIMEOUT));
+				assertThat(onA.nextText()).isEqualTo("after too");
+				// The registry was entered again: each node's fds exist for the other
+				await().atMost(RECOVERY)
+					.until(() -> serverA.existsAsync(onB.fd()).block(TIMEOUT)
+							&& serverB.existsAsync(onA.fd()).block(TIMEOUT));
+				// Broadcast reaches each connection once again
+				assertThat(serverB.broadcastAsync("everyone").block(TIMEOUT)).isEqualTo(2);
+				assertThat(onA.nextText()).isEqualTo("everyone");
+				assertThat(onB.nextText()).isEqualTo("everyone");
+				assertThat(serverA.pushAsync(onA.fd(), "marker").block(TIMEOUT)).isTrue();
+				assertThat(onA.nextText()).isEqualTo("marker");
+				// No local connection was lost
+				assertThat(onA.isClosed()).isFalse();
+				assertThat(onB.isClosed()).isFalse();
+				assertThat(serverA.stats().closed()).isZero();
+				assertThat(serverB.stats().closed()).isZero();
+			}
+		}
+	}
+
+	private static void assertFailsFast(Mono<?> mono) {
+		long start = System.nanoTime();
+		assertThatExceptionOfType(WebSocketClusterException.class).isThrownBy(() -> mono.block(TIMEOUT));
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(500));
+	}
+
+	@Test
+	void nodeFailsToStartWhenRedisIsDown() throws Exception {
+		redis.stop();
+		try (ClusterNodes nodes = new ClusterNodes(redis, "down")) {
+			assertThatException()
+				.isThrownBy(() -> nodes.start("node-x", "wsboot.cluster.node-timeout=1s",
+						"wsboot.cluster.heartbeat-interval=300ms"))
+				.withStackTraceContaining("could not join the WebSocket cluster");
+		}
+		finally {
+			redis.start();
+		}
+	}
+
+}
