@@ -29,7 +29,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.event.ApplicationEventMulticaster;
+import org.springframework.context.support.AbstractApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.web.reactive.DispatcherHandler;
 
 /**
@@ -45,6 +49,7 @@ import org.springframework.web.reactive.DispatcherHandler;
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @ConditionalOnBooleanProperty(name = "wsboot.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(WsbootProperties.class)
+@ImportRuntimeHints(WsbootRuntimeHints.class)
 public final class WsbootAutoConfiguration {
 
 	@Bean
@@ -55,8 +60,8 @@ public final class WsbootAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(WebSocketServer.class)
-	NettyWebSocketServer webSocketServer(ApplicationEventPublisher publisher, WsbootProperties properties,
-			ObjectProvider<ObservationRegistry> observationRegistry,
+	NettyWebSocketServer webSocketServer(ApplicationEventPublisher publisher, ConfigurableApplicationContext context,
+			WsbootProperties properties, ObjectProvider<ObservationRegistry> observationRegistry,
 			ObjectProvider<MessageObservationConvention> messageConvention) {
 		NettyWebSocketServer.Settings settings = new NettyWebSocketServer.Settings(
 				toIntBytes(properties.getMaxFrameSize().toBytes(), "wsboot.max-frame-size"),
@@ -68,6 +73,11 @@ public final class WsbootAutoConfiguration {
 				properties.isDeliverPingFrames(), properties.isDeliverPongFrames(), properties.isDeliverCloseFrames(),
 				worker(properties.getListenerExecution()));
 		NettyWebSocketServer server = new NettyWebSocketServer(publisher, settings);
+		if (context.getParent() == null
+				&& context.containsLocalBean(AbstractApplicationContext.APPLICATION_EVENT_MULTICASTER_BEAN_NAME)) {
+			server.setMulticaster(context.getBean(AbstractApplicationContext.APPLICATION_EVENT_MULTICASTER_BEAN_NAME,
+					ApplicationEventMulticaster.class));
+		}
 		server.setObservation(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP),
 				messageConvention.getIfAvailable());
 		return server;

@@ -699,8 +699,8 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 		}
 		// Pushes made while a read is handled (echo, pipelined requests) are flushed
 		// once at the end of the read rather than one by one
-		pipeline.addFirst(FLUSH_CONSOLIDATION, new FlushConsolidationHandler(
-				FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, false));
+		pipeline.addFirst(FLUSH_CONSOLIDATION,
+				new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, false));
 		pipeline.addBefore(NettyPipeline.ReactiveBridge, UTF8_VALIDATOR, new Utf8FrameValidator(true));
 		if (this.idleTimeoutMillis > 0) {
 			pipeline.addBefore(NettyPipeline.ReactiveBridge, IDLE_STATE,
@@ -796,9 +796,9 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 	}
 
 	/**
-	 * Publish events straight through the context's multicaster, with their type
-	 * resolved once rather than for every event. Only for a context without a parent:
-	 * the multicaster does not pass events on to a parent context's listeners.
+	 * Publish events straight through the context's multicaster, with their type resolved
+	 * once rather than for every event. Only for a context without a parent: the
+	 * multicaster does not pass events on to a parent context's listeners.
 	 * @param multicaster the multicaster of the application context
 	 */
 	public void setMulticaster(ApplicationEventMulticaster multicaster) {
