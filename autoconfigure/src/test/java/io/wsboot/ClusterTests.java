@@ -230,7 +230,8 @@ class ClusterTests {
 			.block(TIMEOUT);
 		assertThat(a.server().existsAsync(fd).block(TIMEOUT)).isTrue();
 		await().atMost(TIMEOUT).until(() -> a.server().exists(fd));
-		// Gone within the node timeout of its last refresh, plus a heartbeat and slack for a
+		// Gone within the node timeout of its last refresh, plus a heartbeat and slack
+		// for a
 		// busy machine
 		await().atMost(ClusterNodes.NODE_TIMEOUT.plus(ClusterNodes.HEARTBEAT).plusSeconds(1))
 			.until(() -> !a.server().existsAsync(fd).block(TIMEOUT) && !a.server().exists(fd)

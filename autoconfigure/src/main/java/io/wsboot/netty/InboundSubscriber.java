@@ -1,5 +1,7 @@
 package io.wsboot.netty;
 
+import java.io.IOException;
+
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -75,6 +77,15 @@ final class InboundSubscriber extends BaseSubscriber<WebSocketFrame> {
 		if (ex instanceof DecompressionException || ex instanceof TooLongFrameException) {
 			// A compressed message that inflates beyond the limits
 			this.connection.tooBig();
+			return;
+		}
+		if (ex instanceof IOException) {
+			// The client reset or dropped the TCP connection: its close event says 1006
+			if (logger.isDebugEnabled()) {
+				logger.debug("[fd=" + this.connection.fd + "] Connection lost: " + ex);
+			}
+			this.connection.channel.close();
+			this.done.tryEmitEmpty();
 			return;
 		}
 		if (this.connection.channel.isActive()) {

@@ -1,0 +1,515 @@
+package io.wsboot.benchmarks.report;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.DoubleUnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns a results folder of {@code benchmarks/run} into the table of medians, ratios to
+ * bare Reactor Netty and targets: printed, and written as Markdown when a file is given.
+ * The folder holds {@code results.jsonl} (one line per load-generator run),
+ * {@code run.properties} (machine, JVM, flags, date) and, when JMH ran, {@code jmh.csv}.
+ * <p>
+ * Usage: {@code Report <results folder> [<RESULTS.md>]}.
+ *
+ * @since 0.1.0
+ */
+public final class Report {
+
+	static final String BARE = "bare";
+
+	static final String DEFAULT = "wsboot-default";
+
+	static final String SEED = "wsboot-seed";
+
+	private static final Pattern JSON_FIELD = Pattern.compile("\"([^\"]+)\":(\"([^\"]*)\"|[^,}]+)");
+
+	private static final List<Figure> FIGURES = List.of(
+			new Figure("echo 100 conns × 1 in flight × 64 B text", "echo-64", "msgsPerSec", "msgs/s",
+					Target.ratioMin(0.90), true),
+			new Figure("  latency p50", "echo-64", "p50Us", "µs", Target.info(), false),
+			new Figure("  latency p99", "echo-64", "p99Us", "µs", Target.ratioMax(1.2), false),
+			new Figure("  latency p99.9", "echo-64", "p999Us", "µs", Target.info(), false),
+			new Figure("  server CPU per message", "echo-64", "serverUsPerOp", "µs", Target.info(), false),
+			new Figure("echo 100 × 16 in flight × 64 B text", "echo-64x16", "msgsPerSec", "msgs/s",
+					Target.ratioMin(0.85), true),
+			new Figure("  latency p99", "echo-64x16", "p99Us", "µs", Target.info(), false),
+			new Figure("  server CPU per message", "echo-64x16", "serverUsPerOp", "µs", Target.info(), false),
+			new Figure("echo 10 × 1 × 16 KiB binary", "echo-16k", "mbPerSec", "MB/s", Target.ratioMin(0.90), true),
+			new Figure("  latency p99", "echo-16k", "p99Us", "µs", Target.info(), false),
+			new Figure("  server CPU per message", "echo-16k", "serverUsPerOp", "µs", Target.info(), false),
+			new Figure("handshakes/s (connect, upgrade, close)", "connect", "handshakesPerSec", "/s",
+					Target.ratioMin(0.80), true),
+			new Figure("  server CPU per handshake", "connect", "serverUsPerOp", "µs", Target.info(), false),
+			new Figure("  failures", "connect", "failures", "", Target.info(), false),
+			new Figure("idle 10,000: heap after GC per connection", "idle", "heapPerConnB", "B",
+					Target.ratioMaxAndAbsMax(1.3, 12 * 1024), false),
+			new Figure("  RSS growth per connection outside the heap", "idle", "rssPerConnB", "B", Target.info(),
+					false),
+			new Figure("broadcast to 10,000: last delivery, p99 of 20", "fanout", "lastP99Ms", "ms", Target.absMax(100),
+					true),
+			new Figure("  p50 of 20", "fanout", "lastP50Ms", "ms", Target.info(), false),
+			new Figure("  p99 from the server's timestamp", "fanout", "serverToLastP99Ms", "ms", Target.info(), false));
+
+	private final List<Map<String, String>> results = new ArrayList<>();
+
+	private final Properties run = new Properties();
+
+	private final Map<String, double[]> jmh = new LinkedHashMap<>();
+
+	private final List<String> missed = new ArrayList<>();
+
+	Report(Path folder) throws IOException {
+		Path jsonl = folder.resolve("results.jsonl");
+		if (Files.exists(jsonl)) {
+			for (String line : Files.readAllLines(jsonl)) {
+				if (!line.isBlank()) {
+					this.results.add(derive(parse(line)));
+				}
+			}
+		}
+		Path properties = folder.resolve("run.properties");
+		if (Files.exists(properties)) {
+			try (var reader = Files.newBufferedReader(properties)) {
+				this.run.load(reader);
+			}
+		}
+		Path csv = folder.resolve("jmh.csv");
+		if (Files.exists(csv)) {
+			readJmh(csv);
+		}
+	}
+
+	public static void main(String[] args) throws IOException {
+		if (args.length < 1) {
+			System.err.println("Usage: Report <results folder> [<RESULTS.md>]");
+			System.exit(2);
+		}
+		Report report = new Report(Path.of(args[0]));
+		String table = report.table();
+		System.out.println(table);
+		if (!report.missed.isEmpty()) {
+			System.out.println("Targets missed:");
+			report.missed.forEach((line) -> System.out.println("- " + line));
+		}
+		if (args.length > 1) {
+			Files.writeString(Path.of(args[1]), report.markdown(table));
+			System.out.println("Written " + args[1]);
+		}
+	}
+
+	static Map<String, String> parse(String line) {
+		Map<String, String> values = new LinkedHashMap<>();
+		Matcher matcher = JSON_FIELD.matcher(line);
+		while (matcher.find()) {
+			values.put(matcher.group(1), (matcher.group(3) != null) ? matcher.group(3) : matcher.group(2).trim());
+		}
+		return values;
+	}
+
+	/**
+	 * Add the server's CPU time per operation, which holds even where the load generator
+	 * sets the pace.
+	 */
+	static Map<String, String> derive(Map<String, String> result) {
+		double cpu = number(result.getOrDefault("serverCpu", "NaN"));
+		double rate = number(result.getOrDefault("msgsPerSec", result.getOrDefault("handshakesPerSec", "NaN")));
+		if (cpu > 0 && rate > 0) {
+			result.put("serverUsPerOp", String.format(Locale.ROOT, "%.3f", cpu * 1e6 / rate));
+		}
+		return result;
+	}
+
+	private void readJmh(Path csv) throws IOException {
+		List<String> lines = Files.readAllLines(csv);
+		if (lines.isEmpty()) {
+			return;
+		}
+		List<String> header = splitCsv(lines.get(0));
+		int score = header.indexOf("Score");
+		int error = header.indexOf("Score Error (99.9%)");
+		List<Integer> params = new ArrayList<>();
+		for (int i = 0; i < header.size(); i++) {
+			if (header.get(i).startsWith("Param: ")) {
+				params.add(i);
+			}
+		}
+		for (String line : lines.subList(1, lines.size())) {
+			List<String> cells = splitCsv(line);
+			StringBuilder key = new StringBuilder(cells.get(0).replace("io.wsboot.benchmarks.jmh.", ""));
+			for (int i : params) {
+				if (i < cells.size() && !cells.get(i).isEmpty()) {
+					key.append(' ').append(header.get(i).substring(7)).append('=').append(cells.get(i));
+				}
+			}
+			this.jmh.put(key.toString(), new double[] { number(cells.get(score)), number(cells.get(error)) });
+		}
+	}
+
+	private static List<String> splitCsv(String line) {
+		List<String> cells = new ArrayList<>();
+		StringBuilder cell = new StringBuilder();
+		boolean quoted = false;
+		for (char c : line.toCharArray()) {
+			if (c == '"') {
+				quoted = !quoted;
+			}
+			else if (c == ',' && !quoted) {
+				cells.add(cell.toString());
+				cell.setLength(0);
+			}
+			else {
+				cell.append(c);
+			}
+		}
+		cells.add(cell.toString());
+		return cells;
+	}
+
+	private static double number(String text) {
+		try {
+			return Double.parseDouble(text);
+		}
+		catch (NumberFormatException ex) {
+			return Double.NaN;
+		}
+	}
+
+	/**
+	 * Return the median of a figure over the rounds.
+	 */
+	@Nullable Double median(String label, String server, String metric) {
+		List<Double> values = new ArrayList<>();
+		for (Map<String, String> result : this.results) {
+			if (label.equals(result.get("label")) && server.equals(result.get("server"))
+					&& result.containsKey(metric)) {
+				double value = number(result.get(metric));
+				// A negative CPU share means unknown; other figures (RSS growth) may be
+				// negative
+				if (!Double.isNaN(value) && (value >= 0 || !metric.endsWith("Cpu"))) {
+					values.add(value);
+				}
+			}
+		}
+		if (values.isEmpty()) {
+			return null;
+		}
+		Collections.sort(values);
+		int n = values.size();
+		return (n % 2 == 1) ? values.get(n / 2) : (values.get(n / 2 - 1) + values.get(n / 2)) / 2;
+	}
+
+	String table() {
+		StringBuilder out = new StringBuilder();
+		out.append("| figure | bare | wsboot default | ×bare | wsboot seed | ×bare | target | default · seed | ")
+			.append("CPU load-gen/server: bare · default · seed |\n");
+		out.append("| --- | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |\n");
+		String parent = "";
+		for (Figure figure : FIGURES) {
+			String name = figure.name().startsWith(" ") ? parent + ", " + figure.name().trim() : figure.name();
+			if (!figure.name().startsWith(" ")) {
+				parent = figure.name();
+			}
+			Double bare = median(figure.label(), BARE, figure.metric());
+			Double wsDefault = median(figure.label(), DEFAULT, figure.metric());
+			Double wsSeed = median(figure.label(), SEED, figure.metric());
+			row(out, figure.name(), name, figure.unit(), bare, wsDefault, wsSeed, figure.target(),
+					figure.cpu() ? cpu(figure.label()) : "");
+		}
+		jmhRows(out);
+		return out.toString();
+	}
+
+	private void jmhRows(StringBuilder out) {
+		for (String type : List.of("text", "binary")) {
+			Double bare = jmhAlloc("MessagePathBenchmark.echo", "server=bare", "type=" + type);
+			Double wsboot = jmhAlloc("MessagePathBenchmark.echo", "server=wsboot", "type=" + type);
+			String name = "allocation per echoed 64 B " + type + " message (JMH)";
+			row(out, name, name, "B", bare, wsboot, null, Target.diffMax(200), "");
+		}
+		Double bare = jmhAlloc("HandshakePathBenchmark.handshake", "server=bare");
+		Double wsDefault = jmhAlloc("HandshakePathBenchmark.handshake", "server=wsboot-default");
+		Double wsSeed = jmhAlloc("HandshakePathBenchmark.handshake", "server=wsboot-seed");
+		row(out, "allocation per handshake (JMH)", "allocation per handshake (JMH)", "B", bare, wsDefault, wsSeed,
+				Target.info(), "");
+	}
+
+	private @Nullable Double jmhAlloc(String benchmark, String... params) {
+		for (Map.Entry<String, double[]> entry : this.jmh.entrySet()) {
+			String key = entry.getKey();
+			if (!key.startsWith(benchmark + ":gc.alloc.rate.norm ")) {
+				continue;
+			}
+			boolean all = true;
+			for (String param : params) {
+				all = all && key.contains(" " + param);
+			}
+			if (all) {
+				return entry.getValue()[0];
+			}
+		}
+		return null;
+	}
+
+	private void row(StringBuilder out, String name, String fullName, String unit, @Nullable Double bare,
+			@Nullable Double wsDefault, @Nullable Double wsSeed, Target target, String cpu) {
+		if (bare == null && wsDefault == null && wsSeed == null) {
+			return;
+		}
+		out.append("| ").append(name).append(unit.isEmpty() ? "" : " (" + unit + ")").append(" | ");
+		out.append(format(bare)).append(" | ");
+		out.append(format(wsDefault)).append(" | ").append(ratio(wsDefault, bare)).append(" | ");
+		out.append(format(wsSeed)).append(" | ").append(ratio(wsSeed, bare)).append(" | ");
+		out.append(target.text()).append(" | ");
+		if (target.kind() == Target.Kind.INFO) {
+			out.append(" | ");
+		}
+		else {
+			String d = target.check(wsDefault, bare);
+			String s = target.check(wsSeed, bare);
+			if ("MISS".equals(d)) {
+				this.missed.add(fullName + " — wsboot default: " + format(wsDefault) + " vs bare " + format(bare) + " ("
+						+ target.text() + ")");
+			}
+			if ("MISS".equals(s)) {
+				this.missed.add(fullName + " — wsboot seed: " + format(wsSeed) + " vs bare " + format(bare) + " ("
+						+ target.text() + ")");
+			}
+			out.append(d).append(" · ").append(s).append(" | ");
+		}
+		out.append(cpu).append(" |\n");
+	}
+
+	private String cpu(String label) {
+		StringBuilder cpu = new StringBuilder();
+		for (String server : List.of(BARE, DEFAULT, SEED)) {
+			if (cpu.length() > 0) {
+				cpu.append(" · ");
+			}
+			Double loadgen = median(label, server, "loadgenCpu");
+			Double srv = median(label, server, "serverCpu");
+			cpu.append((loadgen != null) ? String.format(Locale.ROOT, "%.2f", loadgen) : "—")
+				.append('/')
+				.append((srv != null) ? String.format(Locale.ROOT, "%.2f", srv) : "—");
+		}
+		return cpu.toString();
+	}
+
+	static String format(@Nullable Double value) {
+		if (value == null) {
+			return "—";
+		}
+		double v = value;
+		if (Math.abs(v) >= 1000) {
+			return String.format(Locale.ROOT, "%,.0f", v);
+		}
+		if (Math.abs(v) >= 100) {
+			return String.format(Locale.ROOT, "%.0f", v);
+		}
+		if (v == Math.rint(v)) {
+			return String.format(Locale.ROOT, "%.0f", v);
+		}
+		if (Math.abs(v) >= 10) {
+			return String.format(Locale.ROOT, "%.1f", v);
+		}
+		return String.format(Locale.ROOT, "%.2f", v);
+	}
+
+	static String ratio(@Nullable Double value, @Nullable Double bare) {
+		if (value == null || bare == null || bare == 0) {
+			return "—";
+		}
+		return String.format(Locale.ROOT, "%.2f", value / bare);
+	}
+
+	String markdown(String table) {
+		StringBuilder md = new StringBuilder();
+		md.append("# wsboot benchmark results\n\n");
+		md.append("Written by `benchmarks/run` on ").append(this.run.getProperty("date", "?")).append(". ");
+		md.append("See [docs/performance.md](../docs/performance.md) for how to run it and what each figure means. ");
+		md.append("Absolute figures differ a lot between machines: compare only the figures of one run.\n\n");
+		md.append("## Machine and settings\n\n");
+		md.append("| | |\n| --- | --- |\n");
+		property(md, "CPU", "cpu");
+		property(md, "cores (nproc)", "nproc");
+		property(md, "memory", "memory");
+		property(md, "kernel", "kernel");
+		property(md, "JVM", "java");
+		property(md, "placement", "placement");
+		property(md, "server JVM flags (all three servers)", "server_flags");
+		property(md, "load generator JVM flags", "loadgen_flags");
+		property(md, "rounds", "rounds");
+		property(md, "warm-up / measurement per echo and connect run", "timing");
+		property(md, "git revision", "git");
+		md.append("\n## Medians of the rounds\n\n");
+		md.append("×bare is wsboot's median divided by bare Reactor Netty's median from the same run. ");
+		md.append("CPU is in cores busy over the measurement (1.00 = one core all the time), for the load ")
+			.append("generator and the server; a load generator near 1.00 means it, not the server, set the pace.\n\n");
+		md.append(table);
+		md.append("\n## Targets missed\n\n");
+		if (this.missed.isEmpty()) {
+			md.append("None.\n");
+		}
+		else {
+			this.missed.forEach((line) -> md.append("- ").append(line).append('\n'));
+		}
+		if (!this.jmh.isEmpty()) {
+			md.append("\n## JMH\n\n");
+			md.append("In-process loopback: a server and the raw Netty client in the benchmark's JVM; ")
+				.append("`gc.alloc.rate.norm` is every thread's allocation divided by the operations ")
+				.append("(messages echoed, handshakes), so it includes the client's share, the same for every server.\n\n");
+			md.append("| benchmark | score | ± (99.9%) |\n| --- | ---: | ---: |\n");
+			this.jmh.forEach((name, score) -> md.append("| ")
+				.append(name)
+				.append(" | ")
+				.append(format(score[0]))
+				.append(" | ")
+				.append(format(score[1]))
+				.append(" |\n"));
+		}
+		md.append("\n## Every run\n\n");
+		md.append("| figure | server | round | main figure | p99 | load-gen CPU | server CPU | errors |\n");
+		md.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |\n");
+		for (Map<String, String> result : this.results) {
+			md.append("| ")
+				.append(result.getOrDefault("label", "?"))
+				.append(" | ")
+				.append(result.getOrDefault("server", "?"))
+				.append(" | ")
+				.append(result.getOrDefault("round", "?"))
+				.append(" | ")
+				.append(mainFigure(result))
+				.append(" | ")
+				.append(result.getOrDefault("p99Us", result.getOrDefault("lastP99Ms", "")))
+				.append(" | ")
+				.append(result.getOrDefault("loadgenCpu", ""))
+				.append(" | ")
+				.append(result.getOrDefault("serverCpu", ""))
+				.append(" | ")
+				.append(errors(result))
+				.append(" |\n");
+		}
+		return md.toString();
+	}
+
+	private static String mainFigure(Map<String, String> result) {
+		if (result.containsKey("error")) {
+			return "failed: " + result.get("error");
+		}
+		for (String metric : List.of("msgsPerSec", "handshakesPerSec", "heapPerConnB", "lastP50Ms")) {
+			if (result.containsKey(metric)) {
+				String unit = switch (metric) {
+					case "msgsPerSec" -> " msgs/s";
+					case "handshakesPerSec" -> " handshakes/s";
+					case "heapPerConnB" -> " B heap/conn (RSS " + result.get("rssPerConnB") + " B/conn)";
+					default -> " ms p50";
+				};
+				return result.get(metric) + unit;
+			}
+		}
+		return "";
+	}
+
+	private static String errors(Map<String, String> result) {
+		List<String> errors = new ArrayList<>();
+		for (String name : List.of("errors", "failures", "stalled", "missed")) {
+			String value = result.get(name);
+			if (value != null && !"0".equals(value)) {
+				errors.add(name + " " + value);
+			}
+		}
+		return String.join(", ", errors);
+	}
+
+	private void property(StringBuilder md, String name, String key) {
+		md.append("| ").append(name).append(" | ").append(this.run.getProperty(key, "?")).append(" |\n");
+	}
+
+	/**
+	 * One line of the table.
+	 */
+	record Figure(String name, String label, String metric, String unit, Target target, boolean cpu) {
+
+	}
+
+	/**
+	 * What a figure of wsboot must reach.
+	 */
+	record Target(Kind kind, double ratio, double absolute) {
+
+		enum Kind {
+
+			INFO, RATIO_MIN, RATIO_MAX, ABS_MAX, RATIO_MAX_ABS_MAX, DIFF_MAX
+
+		}
+
+		static Target info() {
+			return new Target(Kind.INFO, 0, 0);
+		}
+
+		static Target ratioMin(double ratio) {
+			return new Target(Kind.RATIO_MIN, ratio, 0);
+		}
+
+		static Target ratioMax(double ratio) {
+			return new Target(Kind.RATIO_MAX, ratio, 0);
+		}
+
+		static Target absMax(double absolute) {
+			return new Target(Kind.ABS_MAX, 0, absolute);
+		}
+
+		static Target ratioMaxAndAbsMax(double ratio, double absolute) {
+			return new Target(Kind.RATIO_MAX_ABS_MAX, ratio, absolute);
+		}
+
+		static Target diffMax(double absolute) {
+			return new Target(Kind.DIFF_MAX, 0, absolute);
+		}
+
+		String text() {
+			return switch (this.kind) {
+				case INFO -> "";
+				case RATIO_MIN -> "≥ " + this.ratio + "×";
+				case RATIO_MAX -> "≤ " + this.ratio + "×";
+				case ABS_MAX -> "≤ " + format(this.absolute);
+				case RATIO_MAX_ABS_MAX -> "≤ " + this.ratio + "× and ≤ " + format(this.absolute);
+				case DIFF_MAX -> "≤ bare + " + format(this.absolute);
+			};
+		}
+
+		String check(@Nullable Double value, @Nullable Double bare) {
+			if (value == null) {
+				return "—";
+			}
+			DoubleUnaryOperator ratio = (b) -> value / b;
+			boolean pass = switch (this.kind) {
+				case INFO -> true;
+				case RATIO_MIN -> bare != null && ratio.applyAsDouble(bare) >= this.ratio;
+				case RATIO_MAX -> bare != null && ratio.applyAsDouble(bare) <= this.ratio;
+				case ABS_MAX -> value <= this.absolute;
+				case RATIO_MAX_ABS_MAX ->
+					bare != null && ratio.applyAsDouble(bare) <= this.ratio && value <= this.absolute;
+				case DIFF_MAX -> bare != null && value - bare <= this.absolute;
+			};
+			if (bare == null && this.kind != Kind.ABS_MAX) {
+				return "—";
+			}
+			return pass ? "PASS" : "MISS";
+		}
+
+	}
+
+}
