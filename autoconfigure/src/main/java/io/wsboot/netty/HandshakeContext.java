@@ -24,8 +24,4 @@ final class HandshakeContext {
 		return tasks;
 	}
 
-	int deferredCount() {
-		return this.deferred.size();
-	}
-
 }

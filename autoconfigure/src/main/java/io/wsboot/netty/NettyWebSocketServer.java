@@ -780,19 +780,33 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 	}
 
 	void publishMessage(WebSocketConnection connection, Frame frame) {
-		connection.execute(() -> {
+		if (connection.runsInline()) {
+			// The common case, on the event loop: no task to allocate per message
+			Object previous = enterContext(connection);
 			try {
-				if (this.observationRegistry.isNoop()) {
-					publish(connection, new WebSocketMessageEvent(this, frame));
-				}
-				else {
-					publishObserved(connection, frame);
-				}
+				dispatchMessage(connection, frame);
 			}
 			finally {
-				connection.handled();
+				exitContext(previous);
 			}
-		});
+		}
+		else {
+			connection.executeLater(() -> dispatchMessage(connection, frame));
+		}
+	}
+
+	private void dispatchMessage(WebSocketConnection connection, Frame frame) {
+		try {
+			if (this.observationRegistry.isNoop()) {
+				publish(connection, new WebSocketMessageEvent(this, frame));
+			}
+			else {
+				publishObserved(connection, frame);
+			}
+		}
+		finally {
+			connection.handled();
+		}
 	}
 
 	/**

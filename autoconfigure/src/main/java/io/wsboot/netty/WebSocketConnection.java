@@ -157,12 +157,20 @@ final class WebSocketConnection {
 	 * (listeners run there), else queued.
 	 */
 	void execute(Runnable task) {
-		if (this.serial == null && this.channel.eventLoop().inEventLoop()) {
+		if (runsInline()) {
 			runInContext(task);
 		}
 		else {
 			executeLater(task);
 		}
+	}
+
+	/**
+	 * Whether a task of this connection may run right here: listeners run on the event
+	 * loop and this is it.
+	 */
+	boolean runsInline() {
+		return this.serial == null && this.channel.eventLoop().inEventLoop();
 	}
 
 	/**
