@@ -17,6 +17,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.client.ReactorResourceFactory;
+import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * Starts wsboot nodes of one cluster as application contexts on their own ports, all
@@ -94,6 +95,13 @@ final class ClusterNodes implements AutoCloseable {
 
 		JdkWebSocketClient connect() throws Exception {
 			return JdkWebSocketClient.connectGreeted(uri());
+		}
+
+		WebTestClient http() {
+			return WebTestClient.bindToServer()
+				.baseUrl("http://127.0.0.1:" + port())
+				.responseTimeout(Duration.ofSeconds(5))
+				.build();
 		}
 
 		void stop() {

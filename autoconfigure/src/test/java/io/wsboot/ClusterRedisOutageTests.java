@@ -58,6 +58,19 @@ class ClusterRedisOutageTests {
 				assertFailsFast(serverA.existsAsync(onB.fd()));
 				assertThat(serverA.errorCount("push")).isEqualTo(pushErrors + 2);
 				assertThat(serverA.errorCount("exists")).isPositive();
+				a.http()
+					.get()
+					.uri("/actuator/websocket")
+					.exchange()
+					.expectStatus()
+					.isOk()
+					.expectBody()
+					.jsonPath("$.cluster.redisAvailable")
+					.isEqualTo(false)
+					.jsonPath("$.cluster.errors.push")
+					.isEqualTo((int) serverA.errorCount("push"))
+					.jsonPath("$.connections")
+					.isEqualTo(1);
 
 				redis.start();
 				await().atMost(RECOVERY).until(() -> serverA.isAvailable() && serverB.isAvailable());

@@ -1,6 +1,7 @@
 package io.wsboot;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -100,6 +101,8 @@ class WebSocketEndpointTests {
 			.isEqualTo((int) stats.pushDropped())
 			.jsonPath("$.startTime")
 			.value(String.class, (startTime) -> assertThat(Instant.parse(startTime)).isEqualTo(stats.startTime()))
+			.jsonPath("$.cluster")
+			.doesNotExist()
 			.jsonPath("$.open.length()")
 			.isEqualTo(2)
 			.jsonPath("$.open[0].fd")
@@ -126,6 +129,16 @@ class WebSocketEndpointTests {
 			.isEqualTo(0);
 		assertThat(stats.rejectedHandshakes()).isPositive();
 		assertThat(stats.accepted()).isGreaterThanOrEqualTo(2);
+	}
+
+	@Test
+	void getHasNoClusterSectionWithoutCluster() throws Exception {
+		connect("lobby");
+		byte[] body = getWebSocket("").returnResult().getResponseBodyContent();
+		assertThat(body).isNotNull();
+		// Left out, not null
+		assertThat(new String(body, StandardCharsets.UTF_8)).contains("\"startTime\"", "\"open\"")
+			.doesNotContain("\"cluster\"");
 	}
 
 	@Test

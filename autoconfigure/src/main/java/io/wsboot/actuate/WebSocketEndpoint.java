@@ -3,11 +3,15 @@ package io.wsboot.actuate;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.wsboot.ConnectionInfo;
 import io.wsboot.WebSocketServer;
 import io.wsboot.WebSocketStats;
+import io.wsboot.cluster.ClusterNode;
+import io.wsboot.cluster.WebSocketCluster;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
@@ -22,6 +26,12 @@ import org.springframework.util.Assert;
  * ({@code GET /actuator/websocket?page=&size=}), one connection ({@code GET
  * /actuator/websocket/{fd}}), and disconnecting one with 1008 ({@code DELETE
  * /actuator/websocket/{fd}}).
+ * <p>
+ * When the server is a node of a {@link WebSocketCluster}
+ * ({@code wsboot.cluster.enabled=true}), the stats and the connections stay this node's,
+ * and a {@code cluster} section describes the cluster as this node sees it: its id and
+ * number, whether Redis answers, and the nodes alive with their connections. Without a
+ * cluster there is no {@code cluster} section.
  *
  * @since 0.1.0
  */
@@ -40,20 +50,34 @@ public class WebSocketEndpoint {
 
 	private final WebSocketServer server;
 
+	private final @Nullable WebSocketCluster cluster;
+
 	/**
-	 * Create an endpoint.
+	 * Create an endpoint for a server that is not part of a cluster.
 	 * @param server the server to describe
 	 */
 	public WebSocketEndpoint(WebSocketServer server) {
-		Assert.notNull(server, "'server' must not be null");
-		this.server = server;
+		this(server, null);
 	}
 
 	/**
-	 * Return the stats and a page of connections, in ascending fd order.
+	 * Create an endpoint.
+	 * @param server the server to describe
+	 * @param cluster the cluster this server is a node of, or {@code null} when it is not
+	 * part of one
+	 */
+	public WebSocketEndpoint(WebSocketServer server, @Nullable WebSocketCluster cluster) {
+		Assert.notNull(server, "'server' must not be null");
+		this.server = server;
+		this.cluster = cluster;
+	}
+
+	/**
+	 * Return the stats and a page of connections, in ascending fd order, and the cluster
+	 * when this server is a node of one.
 	 * @param page the page, from 0
 	 * @param size the page size, at most 1000
-	 * @return the stats and the page
+	 * @return the stats, the cluster and the page
 	 */
 	@ReadOperation
 	public WebSocketDescriptor websocket(@Nullable Integer page, @Nullable Integer size) {
@@ -66,10 +90,11 @@ public class WebSocketEndpoint {
 		for (long i = from; i < fds.size() && open.size() < pageSize; i++) {
 			this.server.info(fds.get((int) i)).map(ConnectionDescriptor::of).ifPresent(open::add);
 		}
+		WebSocketCluster cluster = this.cluster;
 		return new WebSocketDescriptor(stats.connections(), stats.accepted(), stats.closed(),
 				stats.rejectedHandshakes(), stats.timers(), stats.messagesReceived(), stats.messagesSent(),
-				stats.bytesReceived(), stats.bytesSent(), stats.pushDropped(), stats.startTime().toString(), pageNumber,
-				pageSize, fds.size(), open);
+				stats.bytesReceived(), stats.bytesSent(), stats.pushDropped(), stats.startTime().toString(),
+				(cluster != null) ? ClusterDescriptor.of(cluster) : null, pageNumber, pageSize, fds.size(), open);
 	}
 
 	/**
@@ -111,6 +136,8 @@ public class WebSocketEndpoint {
 	 * @param bytesSent payload bytes pushed since start
 	 * @param pushDropped pushes not sent since start
 	 * @param startTime when the server started (ISO-8601)
+	 * @param cluster the cluster this server is a node of, or {@code null} (and left out
+	 * of the JSON) when it is not part of one
 	 * @param page the page of {@code open}
 	 * @param size the page size
 	 * @param established the number of established connections, across pages
@@ -118,7 +145,40 @@ public class WebSocketEndpoint {
 	 */
 	public record WebSocketDescriptor(long connections, long accepted, long closed, long rejectedHandshakes,
 			long timers, long messagesReceived, long messagesSent, long bytesReceived, long bytesSent, long pushDropped,
-			String startTime, int page, int size, int established, List<ConnectionDescriptor> open) {
+			String startTime, @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable ClusterDescriptor cluster, int page,
+			int size, int established, List<ConnectionDescriptor> open) {
+
+	}
+
+	/**
+	 * The cluster as one node sees it.
+	 *
+	 * @param nodeId the id of the node that answers
+	 * @param nodeNumber its number, the part of its fds above bit 40
+	 * @param redisAvailable whether Redis answered it the last time it asked
+	 * @param nodeCount the nodes alive at its last heartbeat, itself included
+	 * @param connections their connections, added up
+	 * @param nodes the nodes in ascending number order, each with its connections: this
+	 * node's open now, the others' established at their last heartbeat
+	 * @param errors failures of cross-node operations counted by this node since it
+	 * started, by operation
+	 * @since 0.1.0
+	 */
+	public record ClusterDescriptor(String nodeId, long nodeNumber, boolean redisAvailable, int nodeCount,
+			long connections, List<ClusterNode> nodes, Map<String, Long> errors) {
+
+		/**
+		 * Describe a cluster as one of its nodes sees it now.
+		 * @param cluster the node
+		 * @return the description
+		 */
+		public static ClusterDescriptor of(WebSocketCluster cluster) {
+			Assert.notNull(cluster, "'cluster' must not be null");
+			List<ClusterNode> nodes = cluster.nodes();
+			long connections = nodes.stream().mapToLong(ClusterNode::connections).sum();
+			return new ClusterDescriptor(cluster.nodeId(), cluster.nodeNumber(), cluster.isAvailable(), nodes.size(),
+					connections, nodes, cluster.errorCounts());
+		}
 
 	}
 

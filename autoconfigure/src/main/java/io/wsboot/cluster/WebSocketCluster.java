@@ -1,6 +1,7 @@
 package io.wsboot.cluster;
 
 import java.util.List;
+import java.util.Map;
 
 import reactor.core.publisher.Mono;
 
@@ -135,5 +136,16 @@ public interface WebSocketCluster {
 	 * @return whether Redis is available
 	 */
 	boolean isAvailable();
+
+	/**
+	 * Return the failures of cross-node operations that this node counted since it
+	 * started, by operation: the cross-node calls ({@code push}, {@code disconnect},
+	 * {@code exists}, {@code broadcast}), the node's upkeep ({@code heartbeat},
+	 * {@code registry}, {@code subscription}) and messages from other nodes dropped as
+	 * invalid ({@code malformed}). The same counts as the meter
+	 * {@code wsboot.cluster.errors}.
+	 * @return an immutable snapshot, in that order
+	 */
+	Map<String, Long> errorCounts();
 
 }

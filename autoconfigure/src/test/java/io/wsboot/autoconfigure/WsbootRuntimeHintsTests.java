@@ -6,8 +6,10 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import io.netty.channel.ChannelHandler;
+import io.wsboot.actuate.WebSocketEndpoint.ClusterDescriptor;
 import io.wsboot.actuate.WebSocketEndpoint.ConnectionDescriptor;
 import io.wsboot.actuate.WebSocketEndpoint.WebSocketDescriptor;
+import io.wsboot.cluster.ClusterNode;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.aot.generate.ClassNameGenerator;
@@ -47,7 +49,8 @@ class WsbootRuntimeHintsTests {
 	@Test
 	void registersTheEndpointDescriptorsForJackson() {
 		RuntimeHints hints = registeredHints();
-		for (Class<?> descriptor : List.of(WebSocketDescriptor.class, ConnectionDescriptor.class)) {
+		for (Class<?> descriptor : List.of(WebSocketDescriptor.class, ConnectionDescriptor.class,
+				ClusterDescriptor.class, ClusterNode.class)) {
 			assertThat(reflection.onType(descriptor)).accepts(hints);
 			for (var component : descriptor.getRecordComponents()) {
 				assertThat(reflection.onMethodInvocation(component.getAccessor()))

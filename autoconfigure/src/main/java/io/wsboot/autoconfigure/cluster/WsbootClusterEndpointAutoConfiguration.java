@@ -1,5 +1,6 @@
 package io.wsboot.autoconfigure.cluster;
 
+import io.wsboot.cluster.WebSocketCluster;
 import io.wsboot.cluster.actuate.WebSocketClusterEndpoint;
 import io.wsboot.cluster.redis.ClusterWebSocketServer;
 
@@ -13,7 +14,8 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Auto-configuration of the {@code websocketcluster} Actuator endpoint, present when this
- * node is part of a cluster.
+ * node is part of a cluster. The {@code websocket} endpoint shows the same description in
+ * its {@code cluster} section.
  *
  * @since 0.1.0
  */
@@ -25,7 +27,7 @@ public final class WsbootClusterEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	WebSocketClusterEndpoint webSocketClusterEndpoint(ClusterWebSocketServer cluster) {
+	WebSocketClusterEndpoint webSocketClusterEndpoint(WebSocketCluster cluster) {
 		return new WebSocketClusterEndpoint(cluster);
 	}
 

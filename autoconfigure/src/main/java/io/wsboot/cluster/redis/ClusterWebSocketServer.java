@@ -253,11 +253,7 @@ public class ClusterWebSocketServer implements WebSocketServer, WebSocketCluster
 		return List.copyOf(nodes);
 	}
 
-	/**
-	 * Return the errors of cross-node operations counted since start, by operation (see
-	 * {@link #ERROR_OPERATIONS}).
-	 * @return the counts
-	 */
+	@Override
 	public Map<String, Long> errorCounts() {
 		Map<String, Long> counts = new LinkedHashMap<>();
 		this.errors.forEach((operation, adder) -> counts.put(operation, adder.sum()));

@@ -1,11 +1,17 @@
 package io.wsboot.autoconfigure.actuate;
 
 import java.lang.reflect.Proxy;
+import java.util.List;
+import java.util.Map;
 
 import io.wsboot.WebSocketServer;
 import io.wsboot.actuate.WebSocketEndpoint;
+import io.wsboot.actuate.WebSocketEndpoint.ClusterDescriptor;
 import io.wsboot.autoconfigure.WsbootAutoConfiguration;
+import io.wsboot.cluster.ClusterNode;
+import io.wsboot.cluster.WebSocketCluster;
 import org.junit.jupiter.api.Test;
+import org.mockito.Mockito;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -16,6 +22,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.BDDMockito.given;
 
 /**
  * Tests for {@link WsbootEndpointAutoConfiguration}.
@@ -32,7 +39,26 @@ class WsbootEndpointAutoConfigurationTests {
 			assertThat(context).hasNotFailed();
 			assertThat(context).hasSingleBean(WebSocketEndpoint.class);
 			assertThat(context).hasBean("webSocketEndpoint");
+			assertThat(context.getBean(WebSocketEndpoint.class).websocket(null, null).cluster()).isNull();
 		});
+	}
+
+	@Test
+	void createsEndpointThatDescribesTheWebSocketCluster() {
+		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=websocket")
+			.withUserConfiguration(ClusterConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				ClusterDescriptor cluster = context.getBean(WebSocketEndpoint.class).websocket(null, null).cluster();
+				assertThat(cluster).isNotNull();
+				assertThat(cluster.nodeId()).isEqualTo("here");
+				assertThat(cluster.nodeNumber()).isEqualTo(2);
+				assertThat(cluster.redisAvailable()).isTrue();
+				assertThat(cluster.nodeCount()).isEqualTo(2);
+				assertThat(cluster.connections()).isEqualTo(7);
+				assertThat(cluster.nodes()).extracting(ClusterNode::id).containsExactly("there", "here");
+				assertThat(cluster.errors()).containsExactly(Map.entry("push", 3L));
+			});
 	}
 
 	@Test
@@ -106,6 +132,23 @@ class WsbootEndpointAutoConfigurationTests {
 		@Bean
 		WebSocketEndpoint customWebSocketEndpoint(WebSocketServer server) {
 			return new WebSocketEndpoint(server);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ClusterConfiguration {
+
+		@Bean
+		WebSocketCluster webSocketCluster() {
+			WebSocketCluster cluster = Mockito.mock(WebSocketCluster.class);
+			given(cluster.nodeId()).willReturn("here");
+			given(cluster.nodeNumber()).willReturn(2L);
+			given(cluster.isAvailable()).willReturn(true);
+			given(cluster.nodes())
+				.willReturn(List.of(new ClusterNode("there", 1, 4, false), new ClusterNode("here", 2, 3, true)));
+			given(cluster.errorCounts()).willReturn(Map.of("push", 3L));
+			return cluster;
 		}
 
 	}

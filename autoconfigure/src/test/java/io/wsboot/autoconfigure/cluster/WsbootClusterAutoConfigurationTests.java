@@ -5,7 +5,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.wsboot.RedisServer;
 import io.wsboot.WebSocketServer;
+import io.wsboot.actuate.WebSocketEndpoint;
+import io.wsboot.actuate.WebSocketEndpoint.ClusterDescriptor;
 import io.wsboot.autoconfigure.WsbootAutoConfiguration;
+import io.wsboot.autoconfigure.actuate.WsbootEndpointAutoConfiguration;
 import io.wsboot.cluster.ClusterNode;
 import io.wsboot.cluster.WebSocketCluster;
 import io.wsboot.cluster.actuate.WebSocketClusterEndpoint;
@@ -27,8 +30,9 @@ import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link WsbootClusterAutoConfiguration} and
- * {@link WsbootClusterEndpointAutoConfiguration}.
+ * Tests for {@link WsbootClusterAutoConfiguration},
+ * {@link WsbootClusterEndpointAutoConfiguration} and the cluster section of the endpoint
+ * of {@link WsbootEndpointAutoConfiguration}.
  */
 class WsbootClusterAutoConfigurationTests {
 
@@ -39,7 +43,7 @@ class WsbootClusterAutoConfigurationTests {
 		return new ReactiveWebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(WsbootAutoConfiguration.class, DataRedisAutoConfiguration.class,
 					DataRedisReactiveAutoConfiguration.class, WsbootClusterAutoConfiguration.class,
-					WsbootClusterEndpointAutoConfiguration.class))
+					WsbootClusterEndpointAutoConfiguration.class, WsbootEndpointAutoConfiguration.class))
 			.withPropertyValues("spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + redis.port(),
 					"wsboot.cluster.channel-prefix=autoconfigtests");
 	}
@@ -56,6 +60,14 @@ class WsbootClusterAutoConfigurationTests {
 	}
 
 	@Test
+	void websocketEndpointHasNoClusterSectionByDefault() {
+		contextRunner().withPropertyValues("management.endpoints.web.exposure.include=websocket").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(WebSocketEndpoint.class).websocket(null, null).cluster()).isNull();
+		});
+	}
+
+	@Test
 	void loadsNothingWhenDisabled() {
 		contextRunner().withPropertyValues("wsboot.cluster.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(WebSocketCluster.class));
@@ -65,7 +77,7 @@ class WsbootClusterAutoConfigurationTests {
 	void joinsTheClusterWhenEnabled() {
 		contextRunner()
 			.withPropertyValues("wsboot.cluster.enabled=true", "wsboot.cluster.node-id=one",
-					"management.endpoints.web.exposure.include=websocketcluster")
+					"management.endpoints.web.exposure.include=websocket,websocketcluster")
 			.withBean(SimpleMeterRegistry.class)
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
@@ -83,7 +95,15 @@ class WsbootClusterAutoConfigurationTests {
 					.hasSize(ClusterWebSocketServer.ERROR_OPERATIONS.size());
 				assertThat(registry.get("wsboot.cluster.nodes").gauge().value()).isGreaterThanOrEqualTo(1);
 				assertThat(context).hasSingleBean(WebSocketClusterEndpoint.class);
-				assertThat(context.getBean(WebSocketClusterEndpoint.class).cluster().nodeId()).isEqualTo("one");
+				ClusterDescriptor described = context.getBean(WebSocketClusterEndpoint.class).cluster();
+				assertThat(described.nodeId()).isEqualTo("one");
+				ClusterDescriptor section = context.getBean(WebSocketEndpoint.class).websocket(null, null).cluster();
+				assertThat(section).isNotNull();
+				assertThat(section.nodeId()).isEqualTo("one");
+				assertThat(section.nodeNumber()).isEqualTo(cluster.nodeNumber());
+				assertThat(section.redisAvailable()).isTrue();
+				assertThat(section.nodes()).extracting(ClusterNode::id).contains("one");
+				assertThat(section.errors()).containsOnlyKeys(ClusterWebSocketServer.ERROR_OPERATIONS);
 			});
 	}
 

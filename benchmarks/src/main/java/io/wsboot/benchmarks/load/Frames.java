@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 
 /**
@@ -40,6 +41,35 @@ public final class Frames {
 	 */
 	public static ByteBuf text(String text) {
 		return encode(WsConnection.OPCODE_TEXT, text.getBytes(StandardCharsets.UTF_8), 1);
+	}
+
+	/**
+	 * Encode one text frame of ASCII text into a buffer of an allocator, for messages
+	 * that differ each time (a timestamp, a sequence number); the write releases it.
+	 * @param allocator the allocator, the channel's
+	 * @param text the text, ASCII only
+	 * @return the frame
+	 */
+	public static ByteBuf text(ByteBufAllocator allocator, CharSequence text) {
+		int size = text.length();
+		ByteBuf frame = allocator.buffer(frameSize(size));
+		frame.writeByte(0x80 | WsConnection.OPCODE_TEXT);
+		if (size < 126) {
+			frame.writeByte(0x80 | size);
+		}
+		else if (size < 65536) {
+			frame.writeByte(0x80 | 126);
+			frame.writeShort(size);
+		}
+		else {
+			frame.writeByte(0x80 | 127);
+			frame.writeLong(size);
+		}
+		frame.writeBytes(MASK);
+		for (int i = 0; i < size; i++) {
+			frame.writeByte(text.charAt(i) ^ MASK[i & 3]);
+		}
+		return frame;
 	}
 
 	/**

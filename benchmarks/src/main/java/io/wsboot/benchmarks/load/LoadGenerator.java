@@ -1,5 +1,6 @@
 package io.wsboot.benchmarks.load;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -13,7 +14,8 @@ import org.HdrHistogram.Histogram;
  * The load generator, a JVM process of its own: runs one mode against one server and
  * prints one line {@code RESULT {json}}. Options are {@code --name=value}:
  * <ul>
- * <li>{@code --mode}: {@code echo}, {@code connect}, {@code idle} or {@code fanout}</li>
+ * <li>{@code --mode}: {@code echo}, {@code connect}, {@code idle}, {@code fanout} or
+ * {@code cluster}</li>
  * <li>{@code --host} ({@code 127.0.0.1}), {@code --port}, {@code --server-pid} (for the
  * server's CPU share and memory)</li>
  * <li>{@code --threads}: client event loops (the cores this process may use)</li>
@@ -25,6 +27,13 @@ import org.HdrHistogram.Histogram;
  * {@code --warmup-conns}</li>
  * <li>fanout: {@code --conns}, {@code --concurrency}, {@code --broadcasts},
  * {@code --warmup-broadcasts}</li>
+ * <li>cluster (two nodes: A on {@code --port}, B on {@code --port-b}): {@code --conns}
+ * (receivers of the broadcasts, half on each node), {@code --batch} (broadcasts asked for
+ * at once), {@code --size} (bytes of each pushed or broadcast text),
+ * {@code --push-warmup} (seconds of pushes before they are timed), {@code --warmup}
+ * (seconds of broadcasts before they are counted), {@code --duration} (seconds of each of
+ * the two measurements), {@code --server-pid-b} and {@code --redis-pid} (for their CPU
+ * share)</li>
  * <li>{@code --label}, {@code --server}, {@code --round}: copied into the result</li>
  * </ul>
  *
@@ -82,6 +91,7 @@ public final class LoadGenerator {
 				case "connect" -> connect(transport);
 				case "idle" -> idle(transport);
 				case "fanout" -> fanout(transport);
+				case "cluster" -> cluster(transport);
 				default -> throw new IllegalArgumentException("Unknown mode " + mode);
 			}
 		}
@@ -243,6 +253,138 @@ public final class LoadGenerator {
 		this.result.put("serverToLastP50Ms", millis(fromServer.getValueAtPercentile(50)));
 		this.result.put("serverToLastP99Ms", millis(fromServer.getValueAtPercentile(99)));
 		cpu(shares);
+	}
+
+	/**
+	 * Push latency (local and cross-node) and broadcast rate in a cluster of two nodes.
+	 */
+	private void cluster(Transport transport) throws Exception {
+		int conns = intOption("conns", 200);
+		int batch = intOption("batch", 50);
+		int size = intOption("size", 64);
+		double warmup = doubleOption("warmup", 5);
+		double pushWarmup = doubleOption("push-warmup", warmup);
+		double duration = doubleOption("duration", 5);
+		long pidB = Long.parseLong(option("server-pid-b", "-1"));
+		long redisPid = Long.parseLong(option("redis-pid", "-1"));
+		Transport toB = transport.to(option("host", "127.0.0.1"), intOption("port-b", 8081));
+		this.result.put("conns", conns);
+		this.result.put("size", size);
+		this.result.put("pushWarmup", pushWarmup);
+		this.result.put("warmup", warmup);
+		clusterPush(transport, toB, size, pushWarmup, duration);
+		clusterBroadcast(transport, toB, conns, batch, size, warmup, duration, pidB, redisPid);
+	}
+
+	private void clusterPush(Transport toA, Transport toB, int size, double warmup, double duration) throws Exception {
+		ClusterPushDriver driver = new ClusterPushDriver(size, 3);
+		Connector onA = new Connector(toA);
+		Connector onB = new Connector(toB);
+		List<WsConnection> clientsOfA = onA.open(2, 2, driver, (n) -> new ClusterPushDriver.Session());
+		List<WsConnection> clientsOfB = onB.open(1, 1, driver, (n) -> new ClusterPushDriver.Session());
+		if (clientsOfA.size() < 2 || clientsOfB.isEmpty()) {
+			throw new IllegalStateException(
+					"Push clients not open: " + clientsOfA.size() + " on A, " + clientsOfB.size() + " on B");
+		}
+		driver.awaitGreetings();
+		driver.start(clientsOfA.get(0), clientsOfA.get(1), clientsOfB.get(0));
+		long timeouts = watch(driver, warmup);
+		driver.phase = Phase.MEASURE;
+		long start = System.nanoTime();
+		timeouts += watch(driver, duration);
+		driver.phase = Phase.DONE;
+		double seconds = (System.nanoTime() - start) / 1e9;
+		Histogram[] histograms = driver.histograms();
+		onA.closeAll();
+		onB.closeAll();
+		Histogram local = histograms[0];
+		Histogram cross = histograms[1];
+		this.result.put("pushDuration", round(seconds, 3));
+		this.result.put("localPushes", local.getTotalCount());
+		this.result.put("localP50Us", micros(local.getValueAtPercentile(50)));
+		this.result.put("localP99Us", micros(local.getValueAtPercentile(99)));
+		this.result.put("localP999Us", micros(local.getValueAtPercentile(99.9)));
+		this.result.put("crossPushes", cross.getTotalCount());
+		this.result.put("crossP50Us", micros(cross.getValueAtPercentile(50)));
+		this.result.put("crossP99Us", micros(cross.getValueAtPercentile(99)));
+		this.result.put("crossP999Us", micros(cross.getValueAtPercentile(99.9)));
+		this.result.put("pushTimeouts", timeouts);
+	}
+
+	/**
+	 * Let the pushes run, asking for the next one when one was not received within a
+	 * second.
+	 * @return the pushes that timed out
+	 */
+	private static long watch(ClusterPushDriver driver, double seconds) throws InterruptedException {
+		long timeouts = 0;
+		long end = System.nanoTime() + (long) (seconds * 1e9);
+		long quiet = TimeUnit.SECONDS.toNanos(1);
+		while (System.nanoTime() < end) {
+			Thread.sleep(50);
+			if (System.nanoTime() - driver.lastActivity() > quiet) {
+				timeouts++;
+				driver.kick();
+			}
+		}
+		return timeouts;
+	}
+
+	private void clusterBroadcast(Transport toA, Transport toB, int conns, int batch, int size, double warmup,
+			double duration, long pidB, long redisPid) throws Exception {
+		ClusterBroadcastDriver driver = new ClusterBroadcastDriver(size, conns);
+		Connector onA = new Connector(toA);
+		Connector onB = new Connector(toB);
+		int connsA = conns / 2;
+		List<WsConnection> clientsOfA = onA.open(connsA, 64, driver, (n) -> ClusterBroadcastDriver.session());
+		List<WsConnection> clientsOfB = onB.open(conns - connsA, 64, driver, (n) -> ClusterBroadcastDriver.session());
+		if (clientsOfA.size() + clientsOfB.size() < conns) {
+			throw new IllegalStateException(
+					"Only " + clientsOfA.size() + " + " + clientsOfB.size() + " of " + conns + " connections open");
+		}
+		driver.awaitGreetings();
+		WsConnection trigger = clientsOfB.get(0);
+		long timeouts = 0;
+		long warmupEnd = System.nanoTime() + (long) (warmup * 1e9);
+		while (System.nanoTime() < warmupEnd) {
+			timeouts += driver.batch(trigger, batch, 10, TimeUnit.SECONDS) ? 0 : 1;
+		}
+		long sentBefore = driver.sent();
+		long deliveredBefore = driver.delivered();
+		List<ProcessStats.CpuWindow> cpu = new ArrayList<>();
+		for (long pid : new long[] { this.serverPid, pidB, redisPid }) {
+			cpu.add(new ProcessStats.CpuWindow(pid));
+		}
+		long start = System.nanoTime();
+		long end = start + (long) (duration * 1e9);
+		while (System.nanoTime() < end) {
+			timeouts += driver.batch(trigger, batch, 10, TimeUnit.SECONDS) ? 0 : 1;
+		}
+		double seconds = (System.nanoTime() - start) / 1e9;
+		double[] nodeA = cpu.get(0).shares();
+		double[] shares = { nodeA[0], nodeA[1], cpu.get(1).shares()[1], cpu.get(2).shares()[1] };
+		long broadcasts = driver.sent() - sentBefore;
+		long deliveries = driver.delivered() - deliveredBefore;
+		long lost = driver.drain(5, TimeUnit.SECONDS);
+		onA.closeAll();
+		onB.closeAll();
+		this.result.put("connsA", clientsOfA.size());
+		this.result.put("connsB", clientsOfB.size());
+		this.result.put("batch", batch);
+		this.result.put("duration", round(seconds, 3));
+		this.result.put("broadcasts", broadcasts);
+		this.result.put("deliveries", deliveries);
+		this.result.put("broadcastsPerSec", round(broadcasts / seconds, 1));
+		this.result.put("deliveriesPerSec", round(deliveries / seconds, 1));
+		this.result.put("lost", lost);
+		this.result.put("outOfOrder", driver.outOfOrder.sum());
+		this.result.put("batchTimeouts", timeouts);
+		this.result.put("failures", onA.failures.sum() + onB.failures.sum());
+		this.result.put("loadgenCpu", round(shares[0], 3));
+		this.result.put("nodeACpu", round(shares[1], 3));
+		this.result.put("nodeBCpu", round(shares[2], 3));
+		this.result.put("redisCpu", round(shares[3], 3));
+		this.result.put("serverCpu", (shares[1] >= 0 && shares[2] >= 0) ? round(shares[1] + shares[2], 3) : -1);
 	}
 
 	private void requireServerPid() {

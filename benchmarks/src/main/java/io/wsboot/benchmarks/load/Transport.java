@@ -30,6 +30,8 @@ public final class Transport implements AutoCloseable {
 
 	private final Handshake handshake;
 
+	private final boolean ownsGroup;
+
 	private volatile boolean resetOnClose;
 
 	/**
@@ -49,6 +51,26 @@ public final class Transport implements AutoCloseable {
 		}
 		this.address = new InetSocketAddress(host, port);
 		this.handshake = new Handshake(host, port, "/");
+		this.ownsGroup = true;
+	}
+
+	private Transport(Transport loops, String host, int port) {
+		this.group = loops.group;
+		this.channelType = loops.channelType;
+		this.address = new InetSocketAddress(host, port);
+		this.handshake = new Handshake(host, port, "/");
+		this.ownsGroup = false;
+	}
+
+	/**
+	 * Return a transport to another server on the same event loops. Closing it leaves the
+	 * loops running: they stop when this transport is closed.
+	 * @param host the other server's address
+	 * @param port the other server's port
+	 * @return the transport
+	 */
+	public Transport to(String host, int port) {
+		return new Transport(this, host, port);
 	}
 
 	/**
@@ -97,6 +119,9 @@ public final class Transport implements AutoCloseable {
 
 	@Override
 	public void close() {
+		if (!this.ownsGroup) {
+			return;
+		}
 		this.group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
 	}
 

@@ -21,6 +21,7 @@ import org.jspecify.annotations.Nullable;
  * bare Reactor Netty and targets: printed, and written as Markdown when a file is given.
  * The folder holds {@code results.jsonl} (one line per load-generator run),
  * {@code run.properties} (machine, JVM, flags, date) and, when JMH ran, {@code jmh.csv}.
+ * The runs of the cluster mode get tables of their own.
  * <p>
  * Usage: {@code Report <results folder> [<RESULTS.md>]}.
  *
@@ -33,6 +34,10 @@ public final class Report {
 	static final String DEFAULT = "wsboot-default";
 
 	static final String SEED = "wsboot-seed";
+
+	static final String CLUSTER = "cluster";
+
+	static final String CLUSTER_SERVER = "wsboot-cluster";
 
 	private static final Pattern JSON_FIELD = Pattern.compile("\"([^\"]+)\":(\"([^\"]*)\"|[^,}]+)");
 
@@ -100,6 +105,10 @@ public final class Report {
 		Report report = new Report(Path.of(args[0]));
 		String table = report.table();
 		System.out.println(table);
+		String cluster = report.clusterTables();
+		if (!cluster.isEmpty()) {
+			System.out.println(cluster);
+		}
 		if (!report.missed.isEmpty()) {
 			System.out.println("Targets missed:");
 			report.missed.forEach((line) -> System.out.println("- " + line));
@@ -352,6 +361,9 @@ public final class Report {
 		property(md, "load generator JVM flags", "loadgen_flags");
 		property(md, "rounds", "rounds");
 		property(md, "warm-up / measurement per echo and connect run", "timing");
+		if (this.run.containsKey("cluster")) {
+			property(md, "cluster run", "cluster");
+		}
 		property(md, "git revision", "git");
 		md.append("\n## Medians of the rounds\n\n");
 		md.append("×bare is wsboot's median divided by bare Reactor Netty's median from the same run. ");
@@ -364,6 +376,17 @@ public final class Report {
 		}
 		else {
 			this.missed.forEach((line) -> md.append("- ").append(line).append('\n'));
+		}
+		String cluster = clusterTables();
+		if (!cluster.isEmpty()) {
+			md.append("\n## Cluster\n\n");
+			md.append(
+					"Two wsboot nodes (`WsbootClusterServer`) sharing a `redis-server`, each in its own JVM with the ")
+				.append("servers' flags; medians of the rounds, then each round's figure. A push is asked for by a ")
+				.append("client (`push:<fd>:<text>`) and timed until the receiving client, on node A, has it, one at ")
+				.append("a time, local and cross-node in turn. Broadcasts are asked for by a client on node B ")
+				.append("(`broadcast:<text>`) in batches; a batch is done when every client has each of them.\n\n");
+			md.append(cluster);
 		}
 		if (!this.jmh.isEmpty()) {
 			md.append("\n## JMH\n\n");
@@ -408,6 +431,10 @@ public final class Report {
 		if (result.containsKey("error")) {
 			return "failed: " + result.get("error");
 		}
+		if (result.containsKey("crossP50Us")) {
+			return "push p50 " + result.get("localP50Us") + " µs local, " + result.get("crossP50Us")
+					+ " µs cross-node; " + result.get("broadcastsPerSec") + " broadcasts/s";
+		}
 		for (String metric : List.of("msgsPerSec", "handshakesPerSec", "heapPerConnB", "lastP50Ms")) {
 			if (result.containsKey(metric)) {
 				String unit = switch (metric) {
@@ -424,13 +451,111 @@ public final class Report {
 
 	private static String errors(Map<String, String> result) {
 		List<String> errors = new ArrayList<>();
-		for (String name : List.of("errors", "failures", "stalled", "missed")) {
+		for (String name : List.of("errors", "failures", "stalled", "missed", "lost", "outOfOrder", "pushTimeouts",
+				"batchTimeouts")) {
 			String value = result.get(name);
 			if (value != null && !"0".equals(value)) {
 				errors.add(name + " " + value);
 			}
 		}
 		return String.join(", ", errors);
+	}
+
+	/**
+	 * Return the tables of the cluster runs: push latency, local against cross-node, and
+	 * the broadcast rate; empty when no cluster run is in the folder.
+	 */
+	String clusterTables() {
+		List<Map<String, String>> runs = clusterRuns();
+		if (runs.isEmpty()) {
+			return "";
+		}
+		StringBuilder out = new StringBuilder();
+		out.append("| push, asked for until received | local (client and receiver on node A) | ")
+			.append("cross-node (client on node B, receiver on A) | ×local | each round: local/cross-node |\n");
+		out.append("| --- | ---: | ---: | ---: | --- |\n");
+		for (String[] row : List.of(new String[] { "p50", "P50Us" }, new String[] { "p99", "P99Us" },
+				new String[] { "p99.9", "P999Us" })) {
+			Double local = median(CLUSTER, CLUSTER_SERVER, "local" + row[1]);
+			Double cross = median(CLUSTER, CLUSTER_SERVER, "cross" + row[1]);
+			out.append("| ")
+				.append(row[0])
+				.append(" (µs) | ")
+				.append(format(local))
+				.append(" | ")
+				.append(format(cross))
+				.append(" | ")
+				.append(ratio(cross, local))
+				.append(" | ")
+				.append(rounds(runs, "local" + row[1], "cross" + row[1]))
+				.append(" |\n");
+		}
+		out.append("| pushes measured | ")
+			.append(format(median(CLUSTER, CLUSTER_SERVER, "localPushes")))
+			.append(" | ")
+			.append(format(median(CLUSTER, CLUSTER_SERVER, "crossPushes")))
+			.append(" |  | ")
+			.append(rounds(runs, "localPushes", "crossPushes"))
+			.append(" |\n");
+		Map<String, String> first = runs.get(0);
+		out.append("\n| broadcast from a client on node B to ")
+			.append(first.getOrDefault("conns", "?"))
+			.append(" clients (")
+			.append(first.getOrDefault("connsA", "?"))
+			.append(" on A, ")
+			.append(first.getOrDefault("connsB", "?"))
+			.append(" on B), ")
+			.append(first.getOrDefault("size", "?"))
+			.append(" B text, batches of ")
+			.append(first.getOrDefault("batch", "?"))
+			.append(" | median | each round |\n");
+		out.append("| --- | ---: | --- |\n");
+		clusterRow(out, runs, "broadcasts/s", "broadcastsPerSec");
+		clusterRow(out, runs, "deliveries/s", "deliveriesPerSec");
+		clusterRow(out, runs, "deliveries lost", "lost");
+		clusterRow(out, runs, "deliveries out of order or twice", "outOfOrder");
+		clusterRow(out, runs, "CPU: load generator", "loadgenCpu");
+		clusterRow(out, runs, "CPU: node A", "nodeACpu");
+		clusterRow(out, runs, "CPU: node B", "nodeBCpu");
+		clusterRow(out, runs, "CPU: redis-server", "redisCpu");
+		return out.toString();
+	}
+
+	private List<Map<String, String>> clusterRuns() {
+		List<Map<String, String>> runs = new ArrayList<>();
+		for (Map<String, String> result : this.results) {
+			if (CLUSTER.equals(result.get("label")) && !result.containsKey("error")) {
+				runs.add(result);
+			}
+		}
+		return runs;
+	}
+
+	private void clusterRow(StringBuilder out, List<Map<String, String>> runs, String name, String metric) {
+		out.append("| ")
+			.append(name)
+			.append(" | ")
+			.append(format(median(CLUSTER, CLUSTER_SERVER, metric)))
+			.append(" | ")
+			.append(rounds(runs, metric))
+			.append(" |\n");
+	}
+
+	/**
+	 * Return each round's figures: {@code a · b · c}, or {@code a/x · b/y · c/z} for two
+	 * metrics.
+	 */
+	private static String rounds(List<Map<String, String>> runs, String... metrics) {
+		List<String> values = new ArrayList<>();
+		for (Map<String, String> run : runs) {
+			List<String> figures = new ArrayList<>();
+			for (String metric : metrics) {
+				String value = run.get(metric);
+				figures.add((value != null) ? format(number(value)) : "—");
+			}
+			values.add(String.join("/", figures));
+		}
+		return String.join(" · ", values);
 	}
 
 	private void property(StringBuilder md, String name, String key) {

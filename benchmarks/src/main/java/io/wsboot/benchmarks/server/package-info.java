@@ -1,6 +1,6 @@
 /**
- * The echo servers under test: bare Reactor Netty (the floor) and wsboot with the default
- * and the seed's handshake.
+ * The servers under test: bare Reactor Netty (the floor), wsboot with the default and the
+ * seed's handshake, and a wsboot cluster node.
  */
 @NullMarked
 package io.wsboot.benchmarks.server;
