@@ -89,6 +89,9 @@ class CompressionTests {
 				assertThat(readCompressedText(socket, inflater)).isEqualTo(reply);
 				assertThat(this.server.push(fd, reply)).isTrue();
 				assertThat(readCompressedText(socket, inflater)).as("second message, same context").isEqualTo(reply);
+				String news = "news, ".repeat(100);
+				assertThat(this.server.broadcast(news)).isEqualTo(1);
+				assertThat(readCompressedText(socket, inflater)).as("broadcast").isEqualTo(news);
 			}
 			finally {
 				inflater.end();

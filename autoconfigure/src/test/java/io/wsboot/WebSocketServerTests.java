@@ -55,6 +55,29 @@ class WebSocketServerTests {
 	}
 
 	@Test
+	void pushesAndBroadcastsPayloadsOfEveryHeaderLength() throws Exception {
+		// 7-bit, 16-bit and 64-bit payload lengths (RFC 6455 5.2), at their edges
+		int[] sizes = { 0, 1, 125, 126, 127, 65_535, 65_536, 200_000 };
+		try (JdkWebSocketClient client = connect()) {
+			for (int size : sizes) {
+				byte[] data = new byte[size];
+				for (int i = 0; i < size; i++) {
+					data[i] = (byte) (i * 31);
+				}
+				assertThat(this.server.push(client.fd(), data)).isTrue();
+				assertThat(client.nextBinary()).as("binary push of %d bytes", size).containsExactly(data);
+				assertThat(this.server.broadcast(data)).isEqualTo(1);
+				assertThat(client.nextBinary()).as("binary broadcast of %d bytes", size).containsExactly(data);
+				String text = "a€😀".repeat(size / 8);
+				assertThat(this.server.push(client.fd(), text)).isTrue();
+				assertThat(client.nextText()).as("text push of %d characters", text.length()).isEqualTo(text);
+				assertThat(this.server.broadcast(text)).isEqualTo(1);
+				assertThat(client.nextText()).as("text broadcast of %d characters", text.length()).isEqualTo(text);
+			}
+		}
+	}
+
+	@Test
 	void pushesMessageInFragments() throws Exception {
 		try (JdkWebSocketClient client = connect()) {
 			assertThat(this.server.push(client.fd(), "frag", Opcode.TEXT, false)).isTrue();

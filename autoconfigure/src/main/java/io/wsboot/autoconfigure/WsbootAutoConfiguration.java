@@ -9,6 +9,8 @@ import io.wsboot.DefaultHandshakeInterceptor;
 import io.wsboot.HandshakeInterceptor;
 import io.wsboot.WebSocketServer;
 import io.wsboot.autoconfigure.WsbootProperties.ListenerExecution;
+import io.wsboot.event.WebSocketEventListenerFactory;
+import io.wsboot.event.WebSocketEventMulticaster;
 import io.wsboot.netty.HandshakeTimeoutCustomizer;
 import io.wsboot.netty.NettyWebSocketServer;
 import io.wsboot.netty.WsbootHandlerMapping;
@@ -51,6 +53,29 @@ import org.springframework.web.reactive.DispatcherHandler;
 @EnableConfigurationProperties(WsbootProperties.class)
 @ImportRuntimeHints(WsbootRuntimeHints.class)
 public final class WsbootAutoConfiguration {
+
+	/**
+	 * The context's event multicaster, which keeps the message listeners resolved. Only
+	 * when the application defines none: it is looked up by its name when the context
+	 * starts.
+	 * @return the multicaster
+	 */
+	@Bean(name = AbstractApplicationContext.APPLICATION_EVENT_MULTICASTER_BEAN_NAME)
+	@ConditionalOnMissingBean(name = AbstractApplicationContext.APPLICATION_EVENT_MULTICASTER_BEAN_NAME)
+	static WebSocketEventMulticaster applicationEventMulticaster() {
+		return new WebSocketEventMulticaster();
+	}
+
+	/**
+	 * Listeners for the {@code @EventListener} methods that take a WebSocket event.
+	 * Static: the context reads event listener factories before it creates beans.
+	 * @return the factory
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	static WebSocketEventListenerFactory webSocketEventListenerFactory() {
+		return new WebSocketEventListenerFactory();
+	}
 
 	@Bean
 	@ConditionalOnMissingBean

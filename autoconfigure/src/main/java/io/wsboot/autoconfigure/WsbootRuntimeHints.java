@@ -36,7 +36,7 @@ public class WsbootRuntimeHints implements RuntimeHintsRegistrar {
 	 * The Netty channel handlers of {@code io.wsboot.netty} that wsboot adds to
 	 * pipelines.
 	 */
-	static final List<String> CHANNEL_HANDLERS = List.of("io.wsboot.netty.CloseHandshakeHandler",
+	static final List<String> CHANNEL_HANDLERS = List.of("io.wsboot.netty.InboundFrameHandler",
 			"io.wsboot.netty.ExtensionRsvValidator", "io.wsboot.netty.HandshakeTimeoutCustomizer$TimeoutHandler",
 			"io.wsboot.netty.WsbootFrameDecoder");
 

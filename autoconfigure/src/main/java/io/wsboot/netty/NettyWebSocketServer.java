@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +24,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -30,10 +32,11 @@ import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionDecoder;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -96,8 +99,6 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 	private static final int MAX_CONTROL_PAYLOAD = 125;
 
 	private static final ResolvableType MESSAGE_EVENT_TYPE = ResolvableType.forClass(WebSocketMessageEvent.class);
-
-	private static final String UTF8_VALIDATOR = "wsboot.utf8Validator";
 
 	private static final String IDLE_STATE = "wsboot.idleState";
 
@@ -198,6 +199,11 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 		if (connection == null) {
 			return false;
 		}
+		if (connection.encodesFrames()) {
+			int length = ByteBufUtil.utf8Bytes(text);
+			return sentEncoded(connection, OutboundFrames.text(connection.channel.alloc(), text, length), length,
+					this.counters.textSent);
+		}
 		ByteBuf payload = ByteBufUtil.writeUtf8(connection.channel.alloc(), text);
 		return sent(connection, new TextWebSocketFrame(payload), payload.readableBytes(), this.counters.textSent);
 	}
@@ -208,6 +214,10 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 		WebSocketConnection connection = openConnection(fd);
 		if (connection == null) {
 			return false;
+		}
+		if (connection.encodesFrames()) {
+			return sentEncoded(connection, OutboundFrames.binary(connection.channel.alloc(), data), data.length,
+					this.counters.binarySent);
 		}
 		return sent(connection, new BinaryWebSocketFrame(Unpooled.wrappedBuffer(data)), data.length,
 				this.counters.binarySent);
@@ -265,7 +275,15 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 
 	private boolean sent(WebSocketConnection connection, WebSocketFrame frame, int length,
 			@Nullable LongAdder messages) {
-		if (connection.write(frame, length)) {
+		return counted(connection.write(frame, length), length, messages);
+	}
+
+	private boolean sentEncoded(WebSocketConnection connection, ByteBuf frame, int length, LongAdder messages) {
+		return counted(connection.writeEncoded(frame, length), length, messages);
+	}
+
+	private boolean counted(boolean written, int length, @Nullable LongAdder messages) {
+		if (written) {
 			if (messages != null) {
 				messages.increment();
 			}
@@ -323,7 +341,7 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 		if (logger.isDebugEnabled()) {
 			logger.debug("[fd=" + connection.fd + "] Closing with " + code + " " + reason);
 		}
-		CloseHandshakeHandler handshake = connection.closeHandshake;
+		InboundFrameHandler handshake = connection.inboundHandler;
 		if (handshake == null) {
 			connection.outbound.sendClose(code, reason).subscribe(null, (ex) -> connection.channel.close());
 			return;
@@ -351,33 +369,104 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 	public int broadcast(String text, LongPredicate filter) {
 		Assert.notNull(text, "'text' must not be null");
 		Assert.notNull(filter, "'filter' must not be null");
-		return broadcast(ByteBufUtil.writeUtf8(ByteBufAllocator.DEFAULT, text), true, filter);
+		int length = ByteBufUtil.utf8Bytes(text);
+		return broadcast(OutboundFrames.text(ByteBufAllocator.DEFAULT, text, length), length, true, filter);
 	}
 
 	@Override
 	public int broadcast(byte[] data) {
 		Assert.notNull(data, "'data' must not be null");
-		return broadcast(Unpooled.copiedBuffer(data), false, (fd) -> true);
+		return broadcast(OutboundFrames.binary(ByteBufAllocator.DEFAULT, data), data.length, false, (fd) -> true);
 	}
 
-	private int broadcast(ByteBuf payload, boolean text, LongPredicate filter) {
+	/**
+	 * Send one encoded frame to every connection that the filter selects: right away to
+	 * the connections of the calling event loop, in one task per event loop to the
+	 * others.
+	 */
+	private int broadcast(ByteBuf frame, int length, boolean text, LongPredicate filter) {
+		Broadcast broadcast = new Broadcast(frame, length, text);
 		int count = 0;
-		int length = payload.readableBytes();
+		@Nullable Map<EventLoop, List<WebSocketConnection>> later = null;
 		try {
 			for (WebSocketConnection connection : this.connections.values()) {
 				if (connection.broadcastable && connection.isOpen() && filter.test(connection.fd)) {
-					ByteBuf shared = payload.retainedDuplicate();
-					WebSocketFrame frame = text ? new TextWebSocketFrame(shared) : new BinaryWebSocketFrame(shared);
-					if (sent(connection, frame, length, text ? this.counters.textSent : this.counters.binarySent)) {
+					EventLoop loop = connection.channel.eventLoop();
+					if (loop.inEventLoop()) {
+						if (broadcast.sendTo(connection)) {
+							count++;
+						}
+					}
+					else {
+						if (later == null) {
+							later = new HashMap<>();
+						}
+						later.computeIfAbsent(loop, (key) -> new ArrayList<>()).add(connection);
 						count++;
 					}
 				}
 			}
+			if (later != null) {
+				later.forEach((loop, targets) -> {
+					frame.retain();
+					loop.execute(() -> broadcast.sendTo(targets));
+				});
+			}
 		}
 		finally {
-			payload.release();
+			frame.release();
 		}
 		return count;
+	}
+
+	/**
+	 * One frame on its way to many connections: each gets a duplicate of it, or a frame
+	 * object for Netty's encoder where an extension transforms frames.
+	 */
+	private final class Broadcast {
+
+		private final ByteBuf frame;
+
+		private final int length;
+
+		private final boolean text;
+
+		private final LongAdder messages;
+
+		Broadcast(ByteBuf frame, int length, boolean text) {
+			this.frame = frame;
+			this.length = length;
+			this.text = text;
+			this.messages = text ? NettyWebSocketServer.this.counters.textSent
+					: NettyWebSocketServer.this.counters.binarySent;
+		}
+
+		boolean sendTo(WebSocketConnection connection) {
+			if (connection.encodesFrames()) {
+				return sentEncoded(connection, this.frame.retainedDuplicate(), this.length, this.messages);
+			}
+			ByteBuf payload = this.frame.retainedSlice(this.frame.readableBytes() - this.length, this.length);
+			WebSocketFrame frame = this.text ? new TextWebSocketFrame(payload) : new BinaryWebSocketFrame(payload);
+			return sent(connection, frame, this.length, this.messages);
+		}
+
+		/**
+		 * Send to connections of the current event loop, then release the reference taken
+		 * for them.
+		 */
+		void sendTo(List<WebSocketConnection> connections) {
+			try {
+				for (WebSocketConnection connection : connections) {
+					if (connection.isOpen()) {
+						sendTo(connection);
+					}
+				}
+			}
+			finally {
+				this.frame.release();
+			}
+		}
+
 	}
 
 	@Override
@@ -647,7 +736,7 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 		try {
 			connection = new WebSocketConnection(this, request.getFd(), channel, outbound, request, subprotocol,
 					this.worker);
-			connection.closeHandshake = configurePipeline(channel.pipeline(), connection);
+			connection.inboundHandler = configurePipeline(channel.pipeline(), connection);
 		}
 		catch (Throwable ex) {
 			releaseSlot();
@@ -680,13 +769,13 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 	}
 
 	/**
-	 * Put wsboot's frame decoder (close-frame rules) in place of Netty's, and check that
-	 * text is UTF-8 (RFC 6455 §8.1) after any decompression.
+	 * Put wsboot's frame decoder (close-frame rules) in place of Netty's, and wsboot's
+	 * frame handler before Reactor Netty's: it checks that text is UTF-8 (RFC 6455 §8.1)
+	 * after any decompression and hands data frames to the connection.
 	 */
-	private @Nullable CloseHandshakeHandler configurePipeline(ChannelPipeline pipeline,
-			WebSocketConnection connection) {
+	private @Nullable InboundFrameHandler configurePipeline(ChannelPipeline pipeline, WebSocketConnection connection) {
 		// Reserved bits are allowed only where permessage-deflate was negotiated
-		boolean deflate = hasExtensionDecoder(pipeline);
+		boolean deflate = hasHandler(pipeline, WebSocketExtensionDecoder.class);
 		if (pipeline.get(WsbootFrameDecoder.NAME) != null) {
 			pipeline.replace(WsbootFrameDecoder.NAME, WsbootFrameDecoder.NAME,
 					new WsbootFrameDecoder(WsbootFrameDecoder.config(this.maxFramePayloadLength, deflate)));
@@ -697,11 +786,15 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 		if (pipeline.get(NettyPipeline.ReactiveBridge) == null) {
 			return null;
 		}
+		// Frames that no extension transforms are encoded by OutboundFrames and written
+		// below Netty's encoder
+		if (!hasHandler(pipeline, WebSocketExtensionEncoder.class)) {
+			connection.setEncoder(pipeline.context(WebSocketFrameEncoder.class));
+		}
 		// Pushes made while a read is handled (echo, pipelined requests) are flushed
 		// once at the end of the read rather than one by one
 		pipeline.addFirst(FLUSH_CONSOLIDATION,
 				new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, false));
-		pipeline.addBefore(NettyPipeline.ReactiveBridge, UTF8_VALIDATOR, new Utf8FrameValidator(true));
 		if (this.idleTimeoutMillis > 0) {
 			pipeline.addBefore(NettyPipeline.ReactiveBridge, IDLE_STATE,
 					new IdleStateHandler(this.idleTimeoutMillis, 0, 0, TimeUnit.MILLISECONDS));
@@ -712,14 +805,16 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 		if (this.pingIntervalMillis > 0) {
 			connection.startPings(this.pingIntervalMillis);
 		}
-		CloseHandshakeHandler closeHandshake = new CloseHandshakeHandler(connection);
-		pipeline.addBefore(NettyPipeline.ReactiveBridge, CloseHandshakeHandler.NAME, closeHandshake);
-		return closeHandshake;
+		// Listeners on the event loop need no backpressure: data frames go straight to
+		// the connection rather than through Reactor Netty's inbound flux
+		InboundFrameHandler handler = new InboundFrameHandler(connection, this.worker == null);
+		pipeline.addBefore(NettyPipeline.ReactiveBridge, InboundFrameHandler.NAME, handler);
+		return handler;
 	}
 
-	private static boolean hasExtensionDecoder(ChannelPipeline pipeline) {
+	private static boolean hasHandler(ChannelPipeline pipeline, Class<?> type) {
 		for (Map.Entry<String, ChannelHandler> entry : pipeline) {
-			if (entry.getValue() instanceof WebSocketExtensionDecoder) {
+			if (type.isInstance(entry.getValue())) {
 				return true;
 			}
 		}

@@ -18,13 +18,17 @@ import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.ReferenceCounted;
 import io.wsboot.ConnectionInfo;
 import io.wsboot.Frame;
 import io.wsboot.Opcode;
@@ -47,6 +51,8 @@ final class WebSocketConnection {
 
 	private static final AtomicIntegerFieldUpdater<WebSocketConnection> STATE = AtomicIntegerFieldUpdater
 		.newUpdater(WebSocketConnection.class, "state");
+
+	private static final String INVALID_UTF8 = "Invalid UTF-8";
 
 	static final int OPEN = 0;
 
@@ -82,7 +88,10 @@ final class WebSocketConnection {
 
 	private @Nullable InboundSubscriber inbound;
 
-	@Nullable CloseHandshakeHandler closeHandshake;
+	/** Netty's frame encoder, when no extension encodes frames before it. */
+	private @Nullable ChannelHandlerContext encoder;
+
+	@Nullable InboundFrameHandler inboundHandler;
 
 	private volatile @Nullable ScheduledFuture<?> pings;
 
@@ -103,6 +112,12 @@ final class WebSocketConnection {
 	private @Nullable ByteBuf fragments;
 
 	private @Nullable Opcode fragmentsOpcode;
+
+	/** How far the fragments of a text message were found to be UTF-8. */
+	private int fragmentsChecked;
+
+	/** Set on the event loop when a message was not UTF-8: later frames are dropped. */
+	private boolean failed;
 
 	WebSocketConnection(NettyWebSocketServer server, long fd, Channel channel, WebsocketOutbound outbound,
 			DefaultHandshakeRequest request, @Nullable String subprotocol, @Nullable Executor worker) {
@@ -204,18 +219,65 @@ final class WebSocketConnection {
 		}
 	}
 
+	/**
+	 * Write a frame, encoded by Netty's frame encoder (and any extension).
+	 * @param frame the frame, released when it cannot be written
+	 * @param payloadLength its payload's length
+	 * @return whether it was written
+	 */
 	boolean write(WebSocketFrame frame, int payloadLength) {
-		if (this.state != OPEN) {
-			frame.release();
-			return false;
-		}
-		if (!this.channel.isWritable()) {
-			frame.release();
-			sendBufferFull();
+		if (!canWrite(frame)) {
 			return false;
 		}
 		BYTES_SENT.addAndGet(this, payloadLength);
-		this.channel.writeAndFlush(frame);
+		// No promise: a failed write fails the channel, which ends the connection
+		this.channel.writeAndFlush(frame, this.channel.voidPromise());
+		return true;
+	}
+
+	/**
+	 * Write a frame that {@link OutboundFrames} encoded, below Netty's frame encoder.
+	 * Only when {@link #encodesFrames()}.
+	 * @param frame the encoded frame, released when it cannot be written
+	 * @param payloadLength its payload's length
+	 * @return whether it was written
+	 */
+	boolean writeEncoded(ByteBuf frame, int payloadLength) {
+		ChannelHandlerContext encoder = this.encoder;
+		if (encoder == null) {
+			frame.release();
+			throw new IllegalStateException("Frames of this connection are encoded by an extension");
+		}
+		if (!canWrite(frame)) {
+			return false;
+		}
+		BYTES_SENT.addAndGet(this, payloadLength);
+		encoder.writeAndFlush(frame, encoder.voidPromise());
+		return true;
+	}
+
+	/**
+	 * Whether frames can be encoded by {@link OutboundFrames} and written with
+	 * {@link #writeEncoded}: no extension transforms them.
+	 */
+	boolean encodesFrames() {
+		return this.encoder != null;
+	}
+
+	void setEncoder(@Nullable ChannelHandlerContext encoder) {
+		this.encoder = encoder;
+	}
+
+	private boolean canWrite(ReferenceCounted message) {
+		if (this.state != OPEN) {
+			message.release();
+			return false;
+		}
+		if (!this.channel.isWritable()) {
+			message.release();
+			sendBufferFull();
+			return false;
+		}
 		return true;
 	}
 
@@ -249,7 +311,7 @@ final class WebSocketConnection {
 	 * @return whether a message was queued for the listeners
 	 */
 	boolean onFrame(WebSocketFrame frame) {
-		if (this.state == CLOSED) {
+		if (this.state == CLOSED || this.failed) {
 			return false;
 		}
 		try {
@@ -286,12 +348,21 @@ final class WebSocketConnection {
 			return false;
 		}
 		if (frame.isFinalFragment()) {
+			if (opcode == Opcode.TEXT && !Utf8.isValid(content, content.readerIndex(), content.readableBytes())) {
+				invalidUtf8();
+				return false;
+			}
 			return deliver(opcode, content);
 		}
 		releaseFragments();
 		this.fragmentsOpcode = opcode;
-		this.fragments = this.channel.alloc().buffer(content.readableBytes() * 2);
-		this.fragments.writeBytes(content);
+		ByteBuf fragments = this.channel.alloc().buffer(content.readableBytes() * 2);
+		this.fragments = fragments;
+		this.fragmentsChecked = fragments.readerIndex();
+		fragments.writeBytes(content);
+		if (opcode == Opcode.TEXT) {
+			checkFragments(fragments, false);
+		}
 		return false;
 	}
 
@@ -309,6 +380,9 @@ final class WebSocketConnection {
 			return false;
 		}
 		fragments.writeBytes(content);
+		if (opcode == Opcode.TEXT && !checkFragments(fragments, frame.isFinalFragment())) {
+			return false;
+		}
 		if (!frame.isFinalFragment()) {
 			return false;
 		}
@@ -318,6 +392,42 @@ final class WebSocketConnection {
 		finally {
 			releaseFragments();
 		}
+	}
+
+	/**
+	 * Check the part of a text message received so far, up to its last whole character
+	 * unless it is complete: a message that is not UTF-8 fails at its first wrong
+	 * fragment.
+	 * @return whether it is UTF-8 so far
+	 */
+	private boolean checkFragments(ByteBuf fragments, boolean complete) {
+		int end = fragments.writerIndex();
+		int checkedEnd = complete ? end : Utf8.wholeCharactersEnd(fragments, this.fragmentsChecked, end);
+		if (!Utf8.isValid(fragments, this.fragmentsChecked, checkedEnd - this.fragmentsChecked)) {
+			invalidUtf8();
+			return false;
+		}
+		this.fragmentsChecked = checkedEnd;
+		return true;
+	}
+
+	/**
+	 * Fail the connection with 1007 (RFC 6455 §8.1): send the close frame and close the
+	 * TCP connection without waiting for the client's.
+	 */
+	private void invalidUtf8() {
+		releaseFragments();
+		this.failed = true;
+		if (logger.isDebugEnabled()) {
+			logger.debug("[fd=" + this.fd + "] Text message is not UTF-8: closing with 1007");
+		}
+		if (this.state != OPEN) {
+			this.channel.close();
+			return;
+		}
+		onProtocolError(WebSocketCloseStatus.INVALID_PAYLOAD_DATA, INVALID_UTF8);
+		this.channel.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.INVALID_PAYLOAD_DATA, INVALID_UTF8))
+			.addListener(ChannelFutureListener.CLOSE);
 	}
 
 	void closeWith(int code, String reason) {

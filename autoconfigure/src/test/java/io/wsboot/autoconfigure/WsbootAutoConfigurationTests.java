@@ -7,6 +7,8 @@ import io.wsboot.DefaultHandshakeInterceptor;
 import io.wsboot.HandshakeInterceptor;
 import io.wsboot.WebSocketServer;
 import io.wsboot.autoconfigure.WsbootProperties.ListenerExecution;
+import io.wsboot.event.WebSocketEventListenerFactory;
+import io.wsboot.event.WebSocketEventMulticaster;
 import org.junit.jupiter.api.Test;
 import reactor.netty.http.server.HttpServer;
 
@@ -21,6 +23,8 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.SimpleApplicationEventMulticaster;
+import org.springframework.context.support.AbstractApplicationContext;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.reactive.DispatcherHandler;
 import org.springframework.web.reactive.HandlerMapping;
@@ -33,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WsbootAutoConfigurationTests {
 
 	private static final String[] BEAN_NAMES = { "webSocketServer", "handshakeInterceptor", "wsbootHandlerMapping",
-			"wsbootNettyServerCustomizer" };
+			"wsbootNettyServerCustomizer", "webSocketEventListenerFactory" };
 
 	private final ReactiveWebApplicationContextRunner contextRunner = new ReactiveWebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(WebFluxAutoConfiguration.class, WsbootAutoConfiguration.class));
@@ -53,6 +57,24 @@ class WsbootAutoConfigurationTests {
 			assertThat(context.getBean("wsbootHandlerMapping").getClass().getName())
 				.isEqualTo("io.wsboot.netty.WsbootHandlerMapping");
 			assertThat(context.getBean("wsbootNettyServerCustomizer")).isInstanceOf(NettyServerCustomizer.class);
+		});
+	}
+
+	@Test
+	void definesEventMulticasterAndListenerFactory() {
+		this.contextRunner.run((context) -> {
+			assertThat(context.getBean(AbstractApplicationContext.APPLICATION_EVENT_MULTICASTER_BEAN_NAME))
+				.isInstanceOf(WebSocketEventMulticaster.class);
+			assertThat(context).hasSingleBean(WebSocketEventListenerFactory.class);
+		});
+	}
+
+	@Test
+	void keepsEventMulticasterOfApplication() {
+		this.contextRunner.withUserConfiguration(CustomMulticasterConfiguration.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(AbstractApplicationContext.APPLICATION_EVENT_MULTICASTER_BEAN_NAME))
+				.isExactlyInstanceOf(SimpleApplicationEventMulticaster.class);
 		});
 	}
 
@@ -222,6 +244,16 @@ class WsbootAutoConfigurationTests {
 				response.end();
 				return true;
 			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CustomMulticasterConfiguration {
+
+		@Bean(AbstractApplicationContext.APPLICATION_EVENT_MULTICASTER_BEAN_NAME)
+		static SimpleApplicationEventMulticaster applicationEventMulticaster() {
+			return new SimpleApplicationEventMulticaster();
 		}
 
 	}

@@ -1,0 +1,82 @@
+package io.wsboot.netty;
+
+import java.nio.charset.StandardCharsets;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link Utf8}.
+ */
+class Utf8Tests {
+
+	@Test
+	void acceptsAsciiAndMultiByteCharactersAtEveryOffset() {
+		String text = "0123456789abcdef" + "é€😀" + "0123456789abcdef" + "€";
+		byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+		for (int start = 0; start < 8; start++) {
+			byte[] shifted = new byte[start + bytes.length];
+			System.arraycopy(bytes, 0, shifted, start, bytes.length);
+			assertThat(isValid(Unpooled.wrappedBuffer(shifted).skipBytes(start))).as("offset %d", start).isTrue();
+		}
+		assertThat(isValid(Unpooled.EMPTY_BUFFER)).isTrue();
+	}
+
+	@Test
+	void refusesBytesThatAreNotUtf8AfterAsciiRun() {
+		byte[][] invalid = { { (byte) 0xFF }, { (byte) 0xC3, 0x28 }, { (byte) 0xC0, (byte) 0xAF },
+				{ (byte) 0xED, (byte) 0xA0, (byte) 0x80 }, { (byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80 },
+				{ (byte) 0xE2, (byte) 0x82 } };
+		for (byte[] tail : invalid) {
+			for (int ascii = 0; ascii < 20; ascii++) {
+				ByteBuf buffer = Unpooled.buffer();
+				buffer.writeBytes("x".repeat(ascii).getBytes(StandardCharsets.US_ASCII)).writeBytes(tail);
+				assertThat(isValid(buffer)).as("%d ASCII bytes then %s", ascii, java.util.Arrays.toString(tail))
+					.isFalse();
+			}
+		}
+		ByteBuf validThenInvalid = Unpooled.buffer().writeBytes("é".repeat(10).getBytes(StandardCharsets.UTF_8));
+		validThenInvalid.writeBytes("abcdefghij".getBytes(StandardCharsets.US_ASCII)).writeByte(0x80);
+		assertThat(isValid(validThenInvalid)).isFalse();
+	}
+
+	@Test
+	void findsEndOfLastWholeCharacter() {
+		byte[] euro = "€".getBytes(StandardCharsets.UTF_8);
+		byte[] emoji = "😀".getBytes(StandardCharsets.UTF_8);
+		assertThat(wholeCharactersEnd(bytes('a', 'b'))).isEqualTo(2);
+		assertThat(wholeCharactersEnd(concat(bytes('a'), euro))).isEqualTo(4);
+		assertThat(wholeCharactersEnd(concat(bytes('a'), euro[0]))).isEqualTo(1);
+		assertThat(wholeCharactersEnd(concat(bytes('a'), euro[0], euro[1]))).isEqualTo(1);
+		assertThat(wholeCharactersEnd(concat(bytes('a'), emoji[0], emoji[1], emoji[2]))).isEqualTo(1);
+		assertThat(wholeCharactersEnd(concat(bytes('a'), emoji))).isEqualTo(5);
+		assertThat(wholeCharactersEnd(bytes('a', 0xFF))).as("cannot start a character: checked now").isEqualTo(2);
+	}
+
+	private static boolean isValid(ByteBuf buffer) {
+		return Utf8.isValid(buffer, buffer.readerIndex(), buffer.readableBytes());
+	}
+
+	private static int wholeCharactersEnd(byte[] bytes) {
+		return Utf8.wholeCharactersEnd(Unpooled.wrappedBuffer(bytes), 0, bytes.length);
+	}
+
+	private static byte[] bytes(int... values) {
+		byte[] bytes = new byte[values.length];
+		for (int i = 0; i < values.length; i++) {
+			bytes[i] = (byte) values[i];
+		}
+		return bytes;
+	}
+
+	private static byte[] concat(byte[] first, byte... rest) {
+		byte[] all = new byte[first.length + rest.length];
+		System.arraycopy(first, 0, all, 0, first.length);
+		System.arraycopy(rest, 0, all, first.length, rest.length);
+		return all;
+	}
+
+}
