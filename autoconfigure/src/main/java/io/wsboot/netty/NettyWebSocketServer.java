@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -409,7 +410,13 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 			if (later != null) {
 				later.forEach((loop, targets) -> {
 					frame.retain();
-					loop.execute(() -> broadcast.sendTo(targets));
+					try {
+						loop.execute(() -> broadcast.sendTo(targets));
+					}
+					catch (RejectedExecutionException ex) {
+						// The event loop is shutting down, and its connections with it
+						frame.release();
+					}
 				});
 			}
 		}
