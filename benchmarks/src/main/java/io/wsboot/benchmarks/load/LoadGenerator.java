@@ -234,6 +234,7 @@ public final class LoadGenerator {
 				missed++;
 			}
 			else {
+				System.out.printf("broadcast %d: last delivery %.1f ms%n", i, times[0] / 1e6);
 				fromTrigger.recordValue(times[0]);
 				if (times[1] >= 0) {
 					fromServer.recordValue(times[1]);
