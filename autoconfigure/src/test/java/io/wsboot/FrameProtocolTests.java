@@ -124,6 +124,15 @@ class FrameProtocolTests {
 	}
 
 	@Test
+	void closesWith1007AtFirstFragmentThatCannotContinueAsUtf8() throws Exception {
+		// 0xF4 0x90 would begin a character above U+10FFFF: no later fragment can mend it
+		assertFailedWith(1007, (socket) -> {
+			socket.sendFrame(TEXT, true, concat(bytes("κόσμε"), new byte[] { (byte) 0xF4 }));
+			socket.sendFrame(CONTINUATION, true, new byte[] { (byte) 0x90 });
+		});
+	}
+
+	@Test
 	void closesWith1007WhenTextMessageEndsInsideCharacter() throws Exception {
 		// the first two bytes of the three of the euro sign
 		assertFailedWith(1007, (socket) -> {
@@ -138,6 +147,12 @@ class FrameProtocolTests {
 			socket.sendText("valid");
 			socket.sendFrame(TEXT, true, bytes("in"));
 			socket.sendFrame(FIN | CONTINUATION, true, new byte[] { (byte) 0xC0, (byte) 0xAF });
+			try {
+				socket.sendText("after the failure");
+			}
+			catch (IOException ex) {
+				// the server may have closed the TCP connection already
+			}
 		});
 		assertThat(this.recorder.texts(fd)).containsExactly("valid");
 	}
@@ -245,6 +260,13 @@ class FrameProtocolTests {
 	@Import({ EventRecorder.class, EventRecorder.Greeter.class })
 	static class TestApplication {
 
+	}
+
+	private static byte[] concat(byte[] first, byte[] second) {
+		byte[] all = new byte[first.length + second.length];
+		System.arraycopy(first, 0, all, 0, first.length);
+		System.arraycopy(second, 0, all, first.length, second.length);
+		return all;
 	}
 
 }

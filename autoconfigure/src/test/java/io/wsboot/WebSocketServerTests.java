@@ -1,5 +1,6 @@
 package io.wsboot;
 
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -11,11 +12,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.wsboot.JdkWebSocketClient.CloseStatus;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
@@ -29,6 +33,7 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(classes = WebSocketServerTests.TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.main.web-application-type=reactive", "wsboot.subprotocols=chat" })
+@ExtendWith(OutputCaptureExtension.class)
 class WebSocketServerTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -68,13 +73,36 @@ class WebSocketServerTests {
 				assertThat(client.nextBinary()).as("binary push of %d bytes", size).containsExactly(data);
 				assertThat(this.server.broadcast(data)).isEqualTo(1);
 				assertThat(client.nextBinary()).as("binary broadcast of %d bytes", size).containsExactly(data);
-				String text = "a€😀".repeat(size / 8);
+				// two bytes of UTF-8 a character, and one ASCII character for odd sizes
+				String text = "é".repeat(size / 2) + ((size % 2 == 1) ? "a" : "");
 				assertThat(this.server.push(client.fd(), text)).isTrue();
 				assertThat(client.nextText()).as("text push of %d characters", text.length()).isEqualTo(text);
 				assertThat(this.server.broadcast(text)).isEqualTo(1);
 				assertThat(client.nextText()).as("text broadcast of %d characters", text.length()).isEqualTo(text);
 			}
 		}
+	}
+
+	@Test
+	void logsNoErrorWhenClientsLeaveRightAfterHandshake(CapturedOutput output) throws Exception {
+		// The greeting pushed from the open listener finds the TCP connection reset
+		long acceptedBefore = this.server.stats().accepted();
+		int clients = 20;
+		for (int i = 0; i < clients; i++) {
+			try (Socket socket = new Socket("localhost", this.port)) {
+				socket.getOutputStream()
+					.write(("GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+							+ "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+						.getBytes(StandardCharsets.US_ASCII));
+			}
+		}
+		// Some clients are gone before their upgrade, the others once it is done
+		await().atMost(TIMEOUT).until(() -> {
+			WebSocketStats stats = this.server.stats();
+			return stats.accepted() > acceptedBefore && stats.accepted() == stats.closed()
+					&& this.server.connections().isEmpty();
+		});
+		assertThat(output).doesNotContain("ERROR").doesNotContain("onUncaughtException");
 	}
 
 	@Test

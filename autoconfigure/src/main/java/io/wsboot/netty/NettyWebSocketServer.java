@@ -403,7 +403,10 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 							later = new HashMap<>();
 						}
 						later.computeIfAbsent(loop, (key) -> new ArrayList<>()).add(connection);
-						count++;
+						// Its event loop writes it if it is still open and writable then
+						if (connection.channel.isWritable()) {
+							count++;
+						}
 					}
 				}
 			}

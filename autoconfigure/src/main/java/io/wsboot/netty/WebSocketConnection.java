@@ -20,6 +20,9 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundInvoker;
+import io.netty.channel.EventLoop;
+import io.netty.channel.VoidChannelPromise;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
@@ -88,6 +91,9 @@ final class WebSocketConnection {
 
 	private @Nullable InboundSubscriber inbound;
 
+	/** The promise of every push: none, and failures are not fired down the pipeline. */
+	private final VoidChannelPromise quietPromise;
+
 	/** Netty's frame encoder, when no extension encodes frames before it. */
 	private @Nullable ChannelHandlerContext encoder;
 
@@ -132,6 +138,7 @@ final class WebSocketConnection {
 		this.attributes = copyWithoutNulls(request.attributesOrEmpty());
 		this.remoteAddress = request.getRemoteAddress();
 		this.serial = (worker != null) ? new SerialExecutor(worker) : null;
+		this.quietPromise = new VoidChannelPromise(channel, false);
 	}
 
 	private static Map<String, Object> copyWithoutNulls(Map<String, Object> attributes) {
@@ -230,8 +237,7 @@ final class WebSocketConnection {
 			return false;
 		}
 		BYTES_SENT.addAndGet(this, payloadLength);
-		// No promise: a failed write fails the channel, which ends the connection
-		this.channel.writeAndFlush(frame, this.channel.voidPromise());
+		send(this.channel, frame);
 		return true;
 	}
 
@@ -252,8 +258,37 @@ final class WebSocketConnection {
 			return false;
 		}
 		BYTES_SENT.addAndGet(this, payloadLength);
-		encoder.writeAndFlush(frame, encoder.voidPromise());
+		send(encoder, frame);
 		return true;
+	}
+
+	/**
+	 * Write and flush on the event loop: right away when called there, else in a task
+	 * that checks again that the connection is open, so that nothing follows a close
+	 * frame the event loop sent in between. Without a promise: a write that fails closes
+	 * the channel, which ends the connection (1006), and is not reported again through
+	 * the pipeline.
+	 */
+	private void send(ChannelOutboundInvoker target, ReferenceCounted message) {
+		EventLoop loop = this.channel.eventLoop();
+		if (loop.inEventLoop()) {
+			target.writeAndFlush(message, this.quietPromise);
+			return;
+		}
+		try {
+			loop.execute(() -> {
+				if (this.state == OPEN) {
+					target.writeAndFlush(message, this.quietPromise);
+				}
+				else {
+					message.release();
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			// The event loop is shutting down, and the connection with it
+			message.release();
+		}
 	}
 
 	/**
@@ -426,7 +461,17 @@ final class WebSocketConnection {
 			return;
 		}
 		onProtocolError(WebSocketCloseStatus.INVALID_PAYLOAD_DATA, INVALID_UTF8);
-		this.channel.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.INVALID_PAYLOAD_DATA, INVALID_UTF8))
+		InboundFrameHandler handler = this.inboundHandler;
+		if (handler != null) {
+			// A close frame of the client's in the same read is not answered
+			handler.closeSent = true;
+		}
+		Channel channel = this.channel;
+		// The TCP connection closes once the close frame is out, or after the close wait
+		// when a client that does not read keeps it in
+		channel.eventLoop()
+			.schedule(() -> channel.close(), NettyWebSocketServer.CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+		channel.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.INVALID_PAYLOAD_DATA, INVALID_UTF8))
 			.addListener(ChannelFutureListener.CLOSE);
 	}
 

@@ -56,6 +56,23 @@ class Utf8Tests {
 		assertThat(wholeCharactersEnd(bytes('a', 0xFF))).as("cannot start a character: checked now").isEqualTo(2);
 	}
 
+	@Test
+	void holdsBackOnlyBytesThatCanBeginCharacter() {
+		int[][] canBegin = { { 0xC2 }, { 0xDF }, { 0xE0, 0xA0 }, { 0xED, 0x9F }, { 0xEF, 0xBF }, { 0xF0, 0x90 },
+				{ 0xF4, 0x8F }, { 0xF4, 0x8F, 0xBF }, { 0xF1, 0x80, 0x80 } };
+		for (int[] tail : canBegin) {
+			byte[] bytes = concat(bytes('a', 'b', 'c'), bytes(tail));
+			assertThat(wholeCharactersEnd(bytes)).as(java.util.Arrays.toString(tail)).isEqualTo(3);
+		}
+		int[][] cannotBegin = { { 0xC0 }, { 0xC1 }, { 0xF5 }, { 0xF7 }, { 0xE0, 0x80 }, { 0xED, 0xA0 }, { 0xF0, 0x80 },
+				{ 0xF4, 0x90 }, { 0xF4, 0x90, 0x80 } };
+		for (int[] tail : cannotBegin) {
+			byte[] bytes = concat(bytes('a', 'b', 'c'), bytes(tail));
+			assertThat(wholeCharactersEnd(bytes)).as(java.util.Arrays.toString(tail)).isEqualTo(bytes.length);
+			assertThat(isValid(Unpooled.wrappedBuffer(bytes))).isFalse();
+		}
+	}
+
 	private static boolean isValid(ByteBuf buffer) {
 		return Utf8.isValid(buffer, buffer.readerIndex(), buffer.readableBytes());
 	}
