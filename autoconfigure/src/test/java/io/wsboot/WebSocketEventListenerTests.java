@@ -29,6 +29,8 @@ import org.springframework.context.annotation.Scope;
 import org.springframework.context.event.EventListener;
 import org.springframework.context.support.AbstractApplicationContext;
 import org.springframework.core.annotation.Order;
+import org.springframework.scheduling.annotation.Async;
+import org.springframework.scheduling.annotation.EnableAsync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -68,7 +70,7 @@ class WebSocketEventListenerTests {
 			.copyOf(((AbstractApplicationContext) this.context).getApplicationListeners());
 		assertThat(listeners).filteredOn(WebSocketListenerMethodAdapter.class::isInstance)
 			.as("one adapter for each of the listener methods without condition")
-			.hasSize(6);
+			.hasSize(7);
 	}
 
 	@Test
@@ -128,6 +130,19 @@ class WebSocketEventListenerTests {
 			client.sendText("after");
 			await().atMost(TIMEOUT).until(() -> calls.contains("third:after"));
 			assertThat(calls).filteredOn((call) -> call.startsWith("added:")).containsExactly("added:while");
+		}
+	}
+
+	@Test
+	void callsListenersOfProxiedBeansThroughTheirProxy() throws Exception {
+		try (JdkWebSocketClient client = connect()) {
+			client.sendText("async");
+			await().atMost(TIMEOUT).until(() -> calls.stream().anyMatch((call) -> call.startsWith("async:")));
+			assertThat(calls).filteredOn((call) -> call.startsWith("async:"))
+				.singleElement()
+				.asString()
+				.as("run by the @Async proxy on the task executor, not on the event loop")
+				.doesNotContain("reactor-http");
 		}
 	}
 
@@ -192,6 +207,18 @@ class WebSocketEventListenerTests {
 
 	}
 
+	static class AsyncListener {
+
+		@Async
+		@EventListener
+		public void onMessage(WebSocketMessageEvent event) {
+			if ("async".equals(event.getFrame().getData())) {
+				calls.add("async:" + Thread.currentThread().getName());
+			}
+		}
+
+	}
+
 	static class PrototypeMethodListener {
 
 		@EventListener
@@ -214,7 +241,8 @@ class WebSocketEventListenerTests {
 
 	@SpringBootConfiguration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
-	@Import({ EventRecorder.Greeter.class, OrderedListeners.class, OtherListeners.class })
+	@EnableAsync
+	@Import({ EventRecorder.Greeter.class, OrderedListeners.class, OtherListeners.class, AsyncListener.class })
 	static class TestApplication {
 
 		@Bean

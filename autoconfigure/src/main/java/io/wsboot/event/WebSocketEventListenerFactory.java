@@ -16,12 +16,13 @@ import org.springframework.context.event.DefaultEventListenerFactory;
 import org.springframework.context.event.EventListener;
 import org.springframework.context.event.EventListenerFactory;
 import org.springframework.core.Ordered;
-import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.annotation.MergedAnnotation;
+import org.springframework.core.annotation.MergedAnnotations;
 import org.springframework.util.Assert;
 
 /**
- * Creates the listeners of {@code @EventListener} methods that take one WebSocket event
- * ({@link WebSocketOpenEvent}, {@link WebSocketMessageEvent} or
+ * Creates the listeners of methods annotated with {@code @EventListener} itself that take
+ * one WebSocket event ({@link WebSocketOpenEvent}, {@link WebSocketMessageEvent} or
  * {@link WebSocketCloseEvent}) and have no {@code condition}: a
  * {@link WebSocketListenerMethodAdapter} that calls the method without looking its bean
  * up again for every event. Other methods are left to the next factory, Spring's
@@ -57,8 +58,14 @@ public class WebSocketEventListenerFactory implements EventListenerFactory, Bean
 				|| !EVENT_TYPES.contains(method.getParameterTypes()[0])) {
 			return false;
 		}
-		EventListener listener = AnnotatedElementUtils.findMergedAnnotation(method, EventListener.class);
-		return listener != null && listener.condition().isEmpty() && listener.classes().length <= 1
+		// @EventListener itself, not an annotation composed with it: those are for the
+		// factories that know them
+		MergedAnnotation<EventListener> annotation = MergedAnnotations.from(method).get(EventListener.class);
+		if (!annotation.isDirectlyPresent()) {
+			return false;
+		}
+		EventListener listener = annotation.synthesize();
+		return listener.condition().isEmpty() && listener.classes().length <= 1
 				&& (listener.classes().length == 0 || listener.classes()[0] == method.getParameterTypes()[0]);
 	}
 

@@ -103,15 +103,20 @@ public class WebSocketListenerMethodAdapter extends ApplicationListenerMethodAda
 		return bean;
 	}
 
-	private static @Nullable Object invoke(MethodHandle invoker, Object bean, ApplicationEvent event) {
+	/**
+	 * Call the method; what it throws reaches the caller as from Spring's listener: a
+	 * {@link RuntimeException} as it is, anything else wrapped.
+	 */
+	private @Nullable Object invoke(MethodHandle invoker, Object bean, ApplicationEvent event) {
 		try {
 			return invoker.invokeExact(bean, (Object) event);
 		}
-		catch (RuntimeException | Error ex) {
+		catch (RuntimeException ex) {
 			throw ex;
 		}
 		catch (Throwable ex) {
-			throw new UndeclaredThrowableException(ex, "Failed to invoke event listener method");
+			throw new UndeclaredThrowableException(ex,
+					getDetailedErrorMessage(bean, "Failed to invoke event listener method"));
 		}
 	}
 
