@@ -106,6 +106,19 @@ class WebSocketServerTests {
 	}
 
 	@Test
+	void sendsTextWithLoneSurrogateAsUtf8() throws Exception {
+		// An emoji cut in half, then a character beyond ASCII
+		String text = "cut \uD83D…";
+		String expected = new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+		try (JdkWebSocketClient client = connect()) {
+			assertThat(this.server.push(client.fd(), text)).isTrue();
+			assertThat(client.nextText()).isEqualTo(expected).isEqualTo("cut ?…");
+			assertThat(this.server.broadcast(text)).isEqualTo(1);
+			assertThat(client.nextText()).isEqualTo(expected);
+		}
+	}
+
+	@Test
 	void pushesMessageInFragments() throws Exception {
 		try (JdkWebSocketClient client = connect()) {
 			assertThat(this.server.push(client.fd(), "frag", Opcode.TEXT, false)).isTrue();

@@ -201,11 +201,10 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 			return false;
 		}
 		if (connection.encodesFrames()) {
-			int length = ByteBufUtil.utf8Bytes(text);
-			return sentEncoded(connection, OutboundFrames.text(connection.channel.alloc(), text, length), length,
-					this.counters.textSent);
+			ByteBuf frame = OutboundFrames.text(connection.channel.alloc(), text);
+			return sentEncoded(connection, frame, OutboundFrames.payloadLength(frame), this.counters.textSent);
 		}
-		ByteBuf payload = ByteBufUtil.writeUtf8(connection.channel.alloc(), text);
+		ByteBuf payload = OutboundFrames.utf8(connection.channel.alloc(), text);
 		return sent(connection, new TextWebSocketFrame(payload), payload.readableBytes(), this.counters.textSent);
 	}
 
@@ -370,8 +369,8 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 	public int broadcast(String text, LongPredicate filter) {
 		Assert.notNull(text, "'text' must not be null");
 		Assert.notNull(filter, "'filter' must not be null");
-		int length = ByteBufUtil.utf8Bytes(text);
-		return broadcast(OutboundFrames.text(ByteBufAllocator.DEFAULT, text, length), length, true, filter);
+		ByteBuf frame = OutboundFrames.text(ByteBufAllocator.DEFAULT, text);
+		return broadcast(frame, OutboundFrames.payloadLength(frame), true, filter);
 	}
 
 	@Override
