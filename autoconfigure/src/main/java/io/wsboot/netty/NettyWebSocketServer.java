@@ -23,7 +23,6 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
@@ -784,7 +783,7 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 	 */
 	private @Nullable InboundFrameHandler configurePipeline(ChannelPipeline pipeline, WebSocketConnection connection) {
 		// Reserved bits are allowed only where permessage-deflate was negotiated
-		boolean deflate = hasHandler(pipeline, WebSocketExtensionDecoder.class);
+		boolean deflate = pipeline.get(WebSocketExtensionDecoder.class) != null;
 		if (pipeline.get(WsbootFrameDecoder.NAME) != null) {
 			pipeline.replace(WsbootFrameDecoder.NAME, WsbootFrameDecoder.NAME,
 					new WsbootFrameDecoder(WsbootFrameDecoder.config(this.maxFramePayloadLength, deflate)));
@@ -797,7 +796,7 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 		}
 		// Frames that no extension transforms are encoded by OutboundFrames and written
 		// below Netty's encoder
-		if (!hasHandler(pipeline, WebSocketExtensionEncoder.class)) {
+		if (pipeline.get(WebSocketExtensionEncoder.class) == null) {
 			connection.setEncoder(pipeline.context(WebSocketFrameEncoder.class));
 		}
 		// Pushes made while a read is handled (echo, pipelined requests) are flushed
@@ -819,15 +818,6 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 		InboundFrameHandler handler = new InboundFrameHandler(connection, this.worker == null);
 		pipeline.addBefore(NettyPipeline.ReactiveBridge, InboundFrameHandler.NAME, handler);
 		return handler;
-	}
-
-	private static boolean hasHandler(ChannelPipeline pipeline, Class<?> type) {
-		for (Map.Entry<String, ChannelHandler> entry : pipeline) {
-			if (type.isInstance(entry.getValue())) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 	private void closed(WebSocketConnection connection) {

@@ -1,9 +1,5 @@
 package io.wsboot.netty;
 
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -50,16 +46,8 @@ final class WsbootFrameDecoder extends WebSocket13FrameDecoder {
 		if (!isValidReceivedCloseCode(code)) {
 			violation(ctx, buffer, WebSocketCloseStatus.PROTOCOL_ERROR, "close code " + code + " may not be sent");
 		}
-		if (buffer.readableBytes() > 2) {
-			try {
-				StandardCharsets.UTF_8.newDecoder()
-					.onMalformedInput(CodingErrorAction.REPORT)
-					.onUnmappableCharacter(CodingErrorAction.REPORT)
-					.decode(buffer.nioBuffer(buffer.readerIndex() + 2, buffer.readableBytes() - 2));
-			}
-			catch (CharacterCodingException ex) {
-				violation(ctx, buffer, WebSocketCloseStatus.INVALID_PAYLOAD_DATA, "close reason is not UTF-8");
-			}
+		if (buffer.readableBytes() > 2 && !Utf8.isValid(buffer, buffer.readerIndex() + 2, buffer.readableBytes() - 2)) {
+			violation(ctx, buffer, WebSocketCloseStatus.INVALID_PAYLOAD_DATA, "close reason is not UTF-8");
 		}
 	}
 
