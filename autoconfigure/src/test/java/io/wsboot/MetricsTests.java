@@ -16,8 +16,8 @@ import io.micrometer.core.instrument.search.Search;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.wsboot.JdkWebSocketClient.CloseStatus;
 import io.wsboot.RawWebSocket.Request;
-import io.wsboot.autoconfigure.metrics.WsbootMeterBinder;
-import io.wsboot.autoconfigure.metrics.WsbootMeters;
+import io.wsboot.metrics.WsbootMeterBinder;
+import io.wsboot.metrics.WsbootMeters;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.wsboot.WebSocketServer;
 import io.wsboot.autoconfigure.WsbootAutoConfiguration;
 import io.wsboot.cluster.WebSocketCluster;
+import io.wsboot.cluster.metrics.WsbootClusterMeterBinder;
 import io.wsboot.cluster.redis.ClusterSettings;
 import io.wsboot.cluster.redis.ClusterWebSocketServer;
 import io.wsboot.netty.NettyWebSocketServer;

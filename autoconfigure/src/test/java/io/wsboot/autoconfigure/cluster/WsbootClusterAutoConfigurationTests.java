@@ -12,6 +12,7 @@ import io.wsboot.autoconfigure.actuate.WsbootEndpointAutoConfiguration;
 import io.wsboot.cluster.ClusterNode;
 import io.wsboot.cluster.WebSocketCluster;
 import io.wsboot.cluster.actuate.WebSocketClusterEndpoint;
+import io.wsboot.cluster.metrics.WsbootClusterMeterBinder;
 import io.wsboot.cluster.redis.ClusterWebSocketServer;
 import io.wsboot.netty.NettyWebSocketServer;
 import org.junit.jupiter.api.Test;

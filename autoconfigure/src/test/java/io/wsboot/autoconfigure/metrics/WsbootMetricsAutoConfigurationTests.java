@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.wsboot.WebSocketServer;
 import io.wsboot.autoconfigure.WsbootAutoConfiguration;
+import io.wsboot.metrics.WsbootMeterBinder;
+import io.wsboot.metrics.WsbootMeters;
 import io.wsboot.netty.NettyWebSocketServer;
 import org.junit.jupiter.api.Test;
 

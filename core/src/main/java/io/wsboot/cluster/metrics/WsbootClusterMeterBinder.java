@@ -1,4 +1,4 @@
-package io.wsboot.autoconfigure.cluster;
+package io.wsboot.cluster.metrics;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import io.wsboot.autoconfigure.cluster.WsbootClusterMeters.ErrorKeys;
+import io.wsboot.cluster.metrics.WsbootClusterMeters.ErrorKeys;
 import io.wsboot.cluster.redis.ClusterWebSocketServer;
 
 import org.springframework.util.Assert;

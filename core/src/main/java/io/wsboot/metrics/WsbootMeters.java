@@ -1,4 +1,4 @@
-package io.wsboot.autoconfigure.metrics;
+package io.wsboot.metrics;
 
 import io.micrometer.common.docs.KeyName;
 import io.micrometer.core.instrument.Meter;

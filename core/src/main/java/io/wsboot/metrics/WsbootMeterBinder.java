@@ -1,4 +1,4 @@
-package io.wsboot.autoconfigure.metrics;
+package io.wsboot.metrics;
 
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.ToDoubleFunction;
@@ -9,9 +9,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import io.wsboot.autoconfigure.metrics.WsbootMeters.CloseKeys;
-import io.wsboot.autoconfigure.metrics.WsbootMeters.HandshakeKeys;
-import io.wsboot.autoconfigure.metrics.WsbootMeters.MessageKeys;
+import io.wsboot.metrics.WsbootMeters.CloseKeys;
+import io.wsboot.metrics.WsbootMeters.HandshakeKeys;
+import io.wsboot.metrics.WsbootMeters.MessageKeys;
 import io.wsboot.netty.NettyWebSocketServer;
 import io.wsboot.netty.WebSocketCounters;
 import io.wsboot.netty.WebSocketCounters.Key;

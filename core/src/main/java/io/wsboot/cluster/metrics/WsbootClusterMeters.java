@@ -1,4 +1,4 @@
-package io.wsboot.autoconfigure.cluster;
+package io.wsboot.cluster.metrics;
 
 import io.micrometer.common.docs.KeyName;
 import io.micrometer.core.instrument.Meter;
