@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -151,6 +152,8 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 	private final Map<Long, TimerHandle> timers = new ConcurrentHashMap<>();
 
 	private final WebSocketCounters counters = new WebSocketCounters();
+
+	private final List<ConnectionLifecycleListener> lifecycleListeners = new CopyOnWriteArrayList<>();
 
 	private static final MessageObservationConvention DEFAULT_MESSAGE_CONVENTION = new DefaultMessageObservationConvention();
 
@@ -692,6 +695,31 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 		this.fdBase = fdBase;
 	}
 
+	/**
+	 * Add a listener told of every connection that enters and leaves the registry.
+	 * @param listener the listener
+	 */
+	public void addConnectionLifecycleListener(ConnectionLifecycleListener listener) {
+		Assert.notNull(listener, "'listener' must not be null");
+		this.lifecycleListeners.add(listener);
+	}
+
+	private void notifyLifecycle(long fd, boolean opened) {
+		for (ConnectionLifecycleListener listener : this.lifecycleListeners) {
+			try {
+				if (opened) {
+					listener.connectionOpened(fd);
+				}
+				else {
+					listener.connectionClosed(fd);
+				}
+			}
+			catch (Throwable ex) {
+				logger.error("[fd=" + fd + "] Connection lifecycle listener failed", ex);
+			}
+		}
+	}
+
 	void handshakeRejected(int status) {
 		this.counters.rejectedHandshakes.increment();
 		this.counters.handshake(status);
@@ -752,6 +780,7 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 			return outbound.sendClose(WebSocketCloseStatus.INTERNAL_SERVER_ERROR.code(), "Internal error");
 		}
 		this.connections.put(connection.fd, connection);
+		notifyLifecycle(connection.fd, true);
 		this.counters.accepted.increment();
 		this.counters.handshake(101);
 		if (logger.isDebugEnabled()) {
@@ -825,6 +854,7 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 			return;
 		}
 		this.connections.remove(connection.fd);
+		notifyLifecycle(connection.fd, false);
 		releaseSlot();
 		connection.cancelPings();
 		for (Long id : connection.timers) {
