@@ -52,6 +52,8 @@ import io.wsboot.WebSocketMessageEvent;
 import io.wsboot.WebSocketOpenEvent;
 import io.wsboot.WebSocketServer;
 import io.wsboot.WebSocketStats;
+import io.wsboot.connection.FrameRules;
+import io.wsboot.server.ConnectionLifecycleListener;
 import io.wsboot.observation.DefaultMessageObservationConvention;
 import io.wsboot.observation.MessageObservationContext;
 import io.wsboot.observation.MessageObservationConvention;
@@ -96,8 +98,6 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 	 * How long the server waits for the client's close frame after sending its own.
 	 */
 	static final long CLOSE_TIMEOUT_MILLIS = 5000;
-
-	private static final int MAX_CONTROL_PAYLOAD = 125;
 
 	private static final ResolvableType MESSAGE_EVENT_TYPE = ResolvableType.forClass(WebSocketMessageEvent.class);
 
@@ -234,13 +234,7 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 	@Override
 	public boolean push(long fd, byte[] data, Opcode opcode, boolean finish) {
 		Assert.notNull(data, "'data' must not be null");
-		Assert.notNull(opcode, "'opcode' must not be null");
-		Assert.isTrue(opcode != Opcode.CLOSE, "'opcode' must not be CLOSE: use disconnect(fd, code, reason)");
-		if (opcode.isControl()) {
-			Assert.isTrue(finish, "Control frames must not be fragmented (RFC 6455 5.5)");
-			Assert.isTrue(data.length <= MAX_CONTROL_PAYLOAD,
-					"Control frames carry at most 125 bytes (RFC 6455 5.5), not " + data.length);
-		}
+		FrameRules.checkPushedFrame(opcode, finish, data.length);
 		WebSocketConnection connection = openConnection(fd);
 		if (connection == null) {
 			return false;
@@ -310,21 +304,13 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 
 	@Override
 	public boolean disconnect(long fd, int code, String reason) {
-		Assert.isTrue(isSendableCloseCode(code),
-				() -> "'code' must be 1000-1003, 1007-1014 or 3000-4999 (RFC 6455 7.4), not " + code);
-		Assert.notNull(reason, "'reason' must not be null");
-		Assert.isTrue(reason.getBytes(StandardCharsets.UTF_8).length <= MAX_CONTROL_PAYLOAD - 2,
-				"'reason' must be at most 123 bytes of UTF-8 (RFC 6455 5.5)");
+		FrameRules.checkClose(code, reason);
 		WebSocketConnection connection = this.connections.get(fd);
 		if (connection == null || !connection.startClosing()) {
 			return false;
 		}
 		sendClose(connection, code, reason);
 		return true;
-	}
-
-	static boolean isSendableCloseCode(int code) {
-		return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
 	}
 
 	/**

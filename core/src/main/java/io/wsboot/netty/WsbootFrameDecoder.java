@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.wsboot.connection.FrameRules;
 
 /**
  * Netty's RFC 6455 frame decoder with the close-frame rules of RFC 6455 §5.5.1 and §7.4
@@ -43,16 +44,12 @@ final class WsbootFrameDecoder extends WebSocket13FrameDecoder {
 			violation(ctx, buffer, WebSocketCloseStatus.PROTOCOL_ERROR, "close frame with a 1-byte payload");
 		}
 		int code = buffer.getUnsignedShort(buffer.readerIndex());
-		if (!isValidReceivedCloseCode(code)) {
+		if (!FrameRules.isValidCloseCode(code)) {
 			violation(ctx, buffer, WebSocketCloseStatus.PROTOCOL_ERROR, "close code " + code + " may not be sent");
 		}
 		if (buffer.readableBytes() > 2 && !Utf8.isValid(buffer, buffer.readerIndex() + 2, buffer.readableBytes() - 2)) {
 			violation(ctx, buffer, WebSocketCloseStatus.INVALID_PAYLOAD_DATA, "close reason is not UTF-8");
 		}
-	}
-
-	static boolean isValidReceivedCloseCode(int code) {
-		return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
 	}
 
 	private static void violation(ChannelHandlerContext ctx, ByteBuf buffer, WebSocketCloseStatus status,

@@ -7,6 +7,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 import io.wsboot.Opcode;
+import io.wsboot.connection.FrameRules;
 
 /**
  * A message of the bus between nodes, in a compact binary envelope (big-endian):
@@ -34,8 +35,6 @@ final class BusMessage {
 
 	/** Most fds in one PUSH_MANY message. */
 	static final int MAX_FDS = 8192;
-
-	private static final int MAX_REASON = 123;
 
 	private static final int HEADER = 1 + 1 + 8 + 8;
 
@@ -187,11 +186,9 @@ final class BusMessage {
 					}
 					boolean finish = finishByte == 1;
 					byte[] payload = payload(buffer, maxPayload);
-					if (opcode == Opcode.CLOSE) {
-						throw new MalformedBusMessageException("close opcode in a push");
-					}
-					if (opcode.isControl() && (!finish || payload.length > 125)) {
-						throw new MalformedBusMessageException("invalid control frame");
+					if (!FrameRules.isValidPushedFrame(opcode, finish, payload.length)) {
+						throw new MalformedBusMessageException(
+								(opcode == Opcode.CLOSE) ? "close opcode in a push" : "invalid control frame");
 					}
 					if (opcode == Opcode.TEXT && finish) {
 						checkUtf8(payload);
@@ -217,10 +214,10 @@ final class BusMessage {
 				case DISCONNECT -> {
 					long fd = positive(buffer.getLong(), "fd");
 					int code = buffer.getShort() & 0xFFFF;
-					if (!isSendableCloseCode(code)) {
+					if (!FrameRules.isValidCloseCode(code)) {
 						throw new MalformedBusMessageException("close code " + code);
 					}
-					byte[] reason = payload(buffer, MAX_REASON);
+					byte[] reason = payload(buffer, FrameRules.MAX_CLOSE_REASON);
 					checkUtf8(reason);
 					yield new BusMessage(type, origin, requestId, fd, new long[0], Opcode.CLOSE, true, code, reason, 0);
 				}
@@ -250,10 +247,6 @@ final class BusMessage {
 		catch (BufferUnderflowException ex) {
 			throw new MalformedBusMessageException("truncated message of " + size + " bytes");
 		}
-	}
-
-	static boolean isSendableCloseCode(int code) {
-		return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
 	}
 
 	private static long positive(long value, String field) {

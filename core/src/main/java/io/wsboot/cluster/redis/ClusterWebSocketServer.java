@@ -34,6 +34,7 @@ import io.wsboot.WebSocketCloseEvent;
 import io.wsboot.WebSocketOpenEvent;
 import io.wsboot.WebSocketServer;
 import io.wsboot.WebSocketStats;
+import io.wsboot.connection.FrameRules;
 import io.wsboot.cluster.ClusterNode;
 import io.wsboot.cluster.WebSocketCluster;
 import io.wsboot.cluster.WebSocketClusterException;
@@ -301,7 +302,7 @@ public class ClusterWebSocketServer implements WebSocketServer, WebSocketCluster
 
 	@Override
 	public Mono<Boolean> disconnectAsync(long fd, int code, String reason) {
-		checkClose(code, reason);
+		FrameRules.checkClose(code, reason);
 		if (isLocal(fd)) {
 			return Mono.fromSupplier(() -> this.local.disconnect(fd, code, reason));
 		}
@@ -436,13 +437,7 @@ public class ClusterWebSocketServer implements WebSocketServer, WebSocketCluster
 			return this.local.push(fd, data, opcode, finish);
 		}
 		Assert.notNull(data, "'data' must not be null");
-		Assert.notNull(opcode, "'opcode' must not be null");
-		Assert.isTrue(opcode != Opcode.CLOSE, "'opcode' must not be CLOSE: use disconnect(fd, code, reason)");
-		if (opcode.isControl()) {
-			Assert.isTrue(finish, "Control frames must not be fragmented (RFC 6455 5.5)");
-			Assert.isTrue(data.length <= 125,
-					"Control frames carry at most 125 bytes (RFC 6455 5.5), not " + data.length);
-		}
+		FrameRules.checkPushedFrame(opcode, finish, data.length);
 		byte[] payload = remotePayload(data);
 		return send(fd, () -> BusMessage.push(this.number, 0, fd, payload, opcode, finish), "push");
 	}
@@ -468,7 +463,7 @@ public class ClusterWebSocketServer implements WebSocketServer, WebSocketCluster
 		if (isLocal(fd)) {
 			return this.local.disconnect(fd, code, reason);
 		}
-		checkClose(code, reason);
+		FrameRules.checkClose(code, reason);
 		return send(fd, () -> BusMessage.disconnect(this.number, 0, fd, code, reason), "disconnect");
 	}
 
@@ -602,14 +597,6 @@ public class ClusterWebSocketServer implements WebSocketServer, WebSocketCluster
 				() -> "A message sent to other nodes must be at most " + this.settings.maxMessageSize()
 						+ " bytes (wsboot.cluster.max-message-size), not " + payload.length);
 		return payload;
-	}
-
-	private static void checkClose(int code, String reason) {
-		Assert.isTrue(BusMessage.isSendableCloseCode(code),
-				() -> "'code' must be 1000-1003, 1007-1014 or 3000-4999 (RFC 6455 7.4), not " + code);
-		Assert.notNull(reason, "'reason' must not be null");
-		Assert.isTrue(reason.getBytes(StandardCharsets.UTF_8).length <= 123,
-				"'reason' must be at most 123 bytes of UTF-8 (RFC 6455 5.5)");
 	}
 
 	private boolean inSnapshot(long fd) {

@@ -1,7 +1,7 @@
-package io.wsboot.netty;
+package io.wsboot.server;
 
 /**
- * Told by a {@link NettyWebSocketServer} when a connection enters and leaves its
+ * Told by a {@code NettyWebSocketServer} when a connection enters and leaves its
  * registry, whatever handshake accepted it. For the engine's own parts (the cluster keeps
  * its fd set with it); applications listen to the WebSocket events.
  * <p>
