@@ -5,7 +5,7 @@ import java.time.Duration;
 
 import io.wsboot.RawWebSocket.Request;
 import io.wsboot.actuate.WebSocketHealthIndicator;
-import io.wsboot.netty.NettyWebSocketServer;
+import io.wsboot.server.NettyWebSocketServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

@@ -11,12 +11,13 @@ import io.wsboot.WebSocketServer;
 import io.wsboot.autoconfigure.WsbootProperties.ListenerExecution;
 import io.wsboot.event.WebSocketEventListenerFactory;
 import io.wsboot.event.WebSocketEventMulticaster;
-import io.wsboot.netty.HandshakeTimeoutCustomizer;
-import io.wsboot.netty.NettyWebSocketServer;
-import io.wsboot.netty.WsbootHandlerMapping;
-import io.wsboot.netty.WsbootWebSocketHandler;
+import io.wsboot.handshake.HandshakeTimeoutCustomizer;
+import io.wsboot.handshake.WsbootHandlerMapping;
+import io.wsboot.handshake.WsbootWebSocketHandler;
 import io.wsboot.observation.HandshakeObservationConvention;
 import io.wsboot.observation.MessageObservationConvention;
+import io.wsboot.server.NettyWebSocketServer;
+import io.wsboot.server.WebSocketServerSettings;
 import org.jspecify.annotations.Nullable;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.server.HttpServer;
@@ -32,10 +33,10 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.event.ApplicationEventMulticaster;
-import org.springframework.context.support.AbstractApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ImportRuntimeHints;
+import org.springframework.context.event.ApplicationEventMulticaster;
+import org.springframework.context.support.AbstractApplicationContext;
 import org.springframework.web.reactive.DispatcherHandler;
 
 /**
@@ -88,15 +89,20 @@ public final class WsbootAutoConfiguration {
 	NettyWebSocketServer webSocketServer(ApplicationEventPublisher publisher, ConfigurableApplicationContext context,
 			WsbootProperties properties, ObjectProvider<ObservationRegistry> observationRegistry,
 			ObjectProvider<MessageObservationConvention> messageConvention) {
-		NettyWebSocketServer.Settings settings = new NettyWebSocketServer.Settings(
-				toIntBytes(properties.getMaxFrameSize().toBytes(), "wsboot.max-frame-size"),
-				toIntBytes(properties.getMaxMessageSize().toBytes(), "wsboot.max-message-size"),
-				properties.isCompression(), properties.getIdleTimeout(), properties.getPingInterval(),
-				properties.getMaxConnections(),
-				toIntBytes(properties.getSendBufferSize().toBytes(), "wsboot.send-buffer-size"),
-				properties.getSendBufferOverflow() == WsbootProperties.SendBufferOverflow.CLOSE,
-				properties.isDeliverPingFrames(), properties.isDeliverPongFrames(), properties.isDeliverCloseFrames(),
-				worker(properties.getListenerExecution()));
+		WebSocketServerSettings settings = WebSocketServerSettings.builder()
+			.maxFrameSize(toIntBytes(properties.getMaxFrameSize().toBytes(), "wsboot.max-frame-size"))
+			.maxMessageSize(toIntBytes(properties.getMaxMessageSize().toBytes(), "wsboot.max-message-size"))
+			.compression(properties.isCompression())
+			.idleTimeout(properties.getIdleTimeout())
+			.pingInterval(properties.getPingInterval())
+			.maxConnections(properties.getMaxConnections())
+			.sendBufferSize(toIntBytes(properties.getSendBufferSize().toBytes(), "wsboot.send-buffer-size"))
+			.closeOnSendBufferOverflow(properties.getSendBufferOverflow() == WsbootProperties.SendBufferOverflow.CLOSE)
+			.deliverPingFrames(properties.isDeliverPingFrames())
+			.deliverPongFrames(properties.isDeliverPongFrames())
+			.deliverCloseFrames(properties.isDeliverCloseFrames())
+			.worker(worker(properties.getListenerExecution()))
+			.build();
 		NettyWebSocketServer server = new NettyWebSocketServer(publisher, settings);
 		if (context.getParent() == null
 				&& context.containsLocalBean(AbstractApplicationContext.APPLICATION_EVENT_MULTICASTER_BEAN_NAME)) {

@@ -33,12 +33,11 @@ import org.springframework.util.ClassUtils;
 public class WsbootRuntimeHints implements RuntimeHintsRegistrar {
 
 	/**
-	 * The Netty channel handlers of {@code io.wsboot.netty} that wsboot adds to
-	 * pipelines.
+	 * The Netty channel handlers of {@code io.wsboot} that wsboot adds to pipelines.
 	 */
-	static final List<String> CHANNEL_HANDLERS = List.of("io.wsboot.netty.InboundFrameHandler",
-			"io.wsboot.netty.ExtensionRsvValidator", "io.wsboot.netty.HandshakeTimeoutCustomizer$TimeoutHandler",
-			"io.wsboot.netty.WsbootFrameDecoder");
+	static final List<String> CHANNEL_HANDLERS = List.of("io.wsboot.connection.InboundFrameHandler",
+			"io.wsboot.connection.ExtensionRsvValidator",
+			"io.wsboot.handshake.HandshakeTimeoutCustomizer$TimeoutHandler", "io.wsboot.connection.WsbootFrameDecoder");
 
 	private static final String ACTUATOR_ENDPOINT = "org.springframework.boot.actuate.endpoint.annotation.Endpoint";
 

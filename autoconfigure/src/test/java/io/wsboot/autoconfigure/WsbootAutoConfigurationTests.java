@@ -49,13 +49,13 @@ class WsbootAutoConfigurationTests {
 			assertThat(context).hasSingleBean(WsbootProperties.class);
 			assertThat(context).hasSingleBean(WebSocketServer.class);
 			assertThat(context.getBean("webSocketServer").getClass().getName())
-				.isEqualTo("io.wsboot.netty.NettyWebSocketServer");
+				.isEqualTo("io.wsboot.server.NettyWebSocketServer");
 			assertThat(context).hasSingleBean(HandshakeInterceptor.class);
 			assertThat(context.getBean("handshakeInterceptor")).isInstanceOf(DefaultHandshakeInterceptor.class);
 			assertThat(context.getBean(DefaultHandshakeInterceptor.class).getSubprotocols()).isEmpty();
 			assertThat(context.getBean("wsbootHandlerMapping")).isInstanceOf(HandlerMapping.class);
 			assertThat(context.getBean("wsbootHandlerMapping").getClass().getName())
-				.isEqualTo("io.wsboot.netty.WsbootHandlerMapping");
+				.isEqualTo("io.wsboot.handshake.WsbootHandlerMapping");
 			assertThat(context.getBean("wsbootNettyServerCustomizer")).isInstanceOf(NettyServerCustomizer.class);
 		});
 	}

@@ -61,9 +61,9 @@ class WsbootRuntimeHintsTests {
 	}
 
 	@Test
-	void registersEveryChannelHandlerOfTheNettyPackage() {
+	void registersEveryChannelHandlerOfTheEngine() {
 		RuntimeHints hints = registeredHints();
-		Set<String> handlers = channelHandlersOf("io.wsboot.netty");
+		Set<String> handlers = channelHandlersOf("io.wsboot");
 		assertThat(handlers).as("channel handlers found by scanning").isNotEmpty();
 		assertThat(new TreeSet<>(WsbootRuntimeHints.CHANNEL_HANDLERS)).isEqualTo(handlers);
 		for (String handler : handlers) {

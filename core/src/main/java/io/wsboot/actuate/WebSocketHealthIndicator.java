@@ -1,7 +1,7 @@
 package io.wsboot.actuate;
 
 import io.wsboot.WebSocketStats;
-import io.wsboot.netty.NettyWebSocketServer;
+import io.wsboot.server.NettyWebSocketServer;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;

@@ -9,12 +9,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.wsboot.metrics.WebSocketCounters;
+import io.wsboot.metrics.WebSocketCounters.Key;
 import io.wsboot.metrics.WsbootMeters.CloseKeys;
 import io.wsboot.metrics.WsbootMeters.HandshakeKeys;
 import io.wsboot.metrics.WsbootMeters.MessageKeys;
-import io.wsboot.netty.NettyWebSocketServer;
-import io.wsboot.netty.WebSocketCounters;
-import io.wsboot.netty.WebSocketCounters.Key;
+import io.wsboot.server.NettyWebSocketServer;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;

@@ -2,7 +2,7 @@ package io.wsboot.autoconfigure.actuate;
 
 import io.wsboot.actuate.WebSocketHealthIndicator;
 import io.wsboot.autoconfigure.WsbootAutoConfiguration;
-import io.wsboot.netty.NettyWebSocketServer;
+import io.wsboot.server.NettyWebSocketServer;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;

@@ -13,7 +13,7 @@ import io.wsboot.cluster.WebSocketCluster;
 import io.wsboot.cluster.metrics.WsbootClusterMeterBinder;
 import io.wsboot.cluster.redis.ClusterSettings;
 import io.wsboot.cluster.redis.ClusterWebSocketServer;
-import io.wsboot.netty.NettyWebSocketServer;
+import io.wsboot.server.NettyWebSocketServer;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;

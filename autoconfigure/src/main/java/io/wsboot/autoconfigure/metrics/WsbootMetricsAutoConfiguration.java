@@ -5,7 +5,7 @@ import java.util.Collections;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wsboot.autoconfigure.WsbootAutoConfiguration;
 import io.wsboot.metrics.WsbootMeterBinder;
-import io.wsboot.netty.NettyWebSocketServer;
+import io.wsboot.server.NettyWebSocketServer;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;

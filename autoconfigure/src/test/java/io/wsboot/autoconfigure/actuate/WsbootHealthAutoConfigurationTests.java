@@ -5,7 +5,7 @@ import java.lang.reflect.Proxy;
 import io.wsboot.WebSocketServer;
 import io.wsboot.actuate.WebSocketHealthIndicator;
 import io.wsboot.autoconfigure.WsbootAutoConfiguration;
-import io.wsboot.netty.NettyWebSocketServer;
+import io.wsboot.server.NettyWebSocketServer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;

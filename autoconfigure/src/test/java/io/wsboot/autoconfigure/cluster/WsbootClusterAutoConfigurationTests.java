@@ -14,7 +14,7 @@ import io.wsboot.cluster.WebSocketCluster;
 import io.wsboot.cluster.actuate.WebSocketClusterEndpoint;
 import io.wsboot.cluster.metrics.WsbootClusterMeterBinder;
 import io.wsboot.cluster.redis.ClusterWebSocketServer;
-import io.wsboot.netty.NettyWebSocketServer;
+import io.wsboot.server.NettyWebSocketServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mockito.Mockito;

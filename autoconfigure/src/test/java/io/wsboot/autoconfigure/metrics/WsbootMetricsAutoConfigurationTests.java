@@ -11,7 +11,7 @@ import io.wsboot.WebSocketServer;
 import io.wsboot.autoconfigure.WsbootAutoConfiguration;
 import io.wsboot.metrics.WsbootMeterBinder;
 import io.wsboot.metrics.WsbootMeters;
-import io.wsboot.netty.NettyWebSocketServer;
+import io.wsboot.server.NettyWebSocketServer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;

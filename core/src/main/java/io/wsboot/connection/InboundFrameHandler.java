@@ -1,4 +1,4 @@
-package io.wsboot.netty;
+package io.wsboot.connection;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -21,7 +21,7 @@ import io.netty.handler.timeout.IdleStateEvent;
  * <li>It ends the close handshake that the server started (RFC 6455 §5.5.1, §7.1.1): once
  * the server has sent its close frame, the client's answer closes the TCP connection and
  * is not echoed back. The server side waits for that answer at most
- * {@link NettyWebSocketServer#CLOSE_TIMEOUT_MILLIS}.</li>
+ * {@link CloseSequence#CLOSE_TIMEOUT_MILLIS}.</li>
  * <li>It records the close code of a frame the decoders refused, for the close event, and
  * reports the idle timeout.</li>
  * </ul>
@@ -33,8 +33,6 @@ final class InboundFrameHandler extends ChannelInboundHandlerAdapter {
 	private final WebSocketConnection connection;
 
 	private final boolean deliverDataFrames;
-
-	volatile boolean closeSent;
 
 	/**
 	 * Create a handler.
@@ -58,7 +56,7 @@ final class InboundFrameHandler extends ChannelInboundHandlerAdapter {
 			}
 			return;
 		}
-		if (this.closeSent && msg instanceof CloseWebSocketFrame frame) {
+		if (msg instanceof CloseWebSocketFrame frame && this.connection.closeSequence().isCloseSent()) {
 			frame.release();
 			ctx.close();
 			return;
@@ -82,8 +80,10 @@ final class InboundFrameHandler extends ChannelInboundHandlerAdapter {
 
 	@Override
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
-		if (cause instanceof CorruptedWebSocketFrameException corrupted) {
-			this.connection.onProtocolError(corrupted.closeStatus(), String.valueOf(corrupted.getMessage()));
+		if (cause instanceof CorruptedWebSocketFrameException) {
+			// Recorded before the decoder's close ends the connection; the inbound flux
+			// gets it too
+			this.connection.onInboundError(cause);
 		}
 		super.exceptionCaught(ctx, cause);
 	}

@@ -1,4 +1,4 @@
-package io.wsboot.netty;
+package io.wsboot.connection;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;

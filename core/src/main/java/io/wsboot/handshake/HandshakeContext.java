@@ -1,17 +1,20 @@
-package io.wsboot.netty;
+package io.wsboot.handshake;
 
 import java.util.ArrayList;
 import java.util.List;
+
+import io.wsboot.connection.CallbackContext;
 
 /**
  * What a handshake leaves for its connection: the tasks given to
  * {@code WebSocketServer.defer} while the interceptor ran.
  */
-final class HandshakeContext {
+final class HandshakeContext implements CallbackContext.Target {
 
 	private List<Runnable> deferred = List.of();
 
-	void defer(Runnable task) {
+	@Override
+	public void defer(Runnable task) {
 		if (this.deferred.isEmpty()) {
 			this.deferred = new ArrayList<>(2);
 		}

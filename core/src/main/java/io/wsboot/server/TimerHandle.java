@@ -1,7 +1,8 @@
-package io.wsboot.netty;
+package io.wsboot.server;
 
 import java.util.concurrent.Future;
 
+import io.wsboot.connection.WebSocketConnection;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 

@@ -1,4 +1,4 @@
-package io.wsboot.netty;
+package io.wsboot.connection;
 
 import java.nio.charset.StandardCharsets;
 
@@ -19,7 +19,7 @@ import io.netty.buffer.Unpooled;
  * writes the character after a lone high surrogate as one raw byte, which is not UTF-8,
  * and a client then fails the connection (1007).
  */
-final class OutboundFrames {
+public final class OutboundFrames {
 
 	static final int TEXT = 0x1;
 
@@ -36,7 +36,7 @@ final class OutboundFrames {
 	 * @param text the text, written as UTF-8
 	 * @return the frame, header and payload
 	 */
-	static ByteBuf text(ByteBufAllocator allocator, CharSequence text) {
+	public static ByteBuf text(ByteBufAllocator allocator, CharSequence text) {
 		int length = utf8Length(text);
 		if (length < 0) {
 			return frame(allocator, TEXT, text.toString().getBytes(StandardCharsets.UTF_8));
@@ -53,7 +53,7 @@ final class OutboundFrames {
 	 * @param data the payload
 	 * @return the frame, header and payload
 	 */
-	static ByteBuf binary(ByteBufAllocator allocator, byte[] data) {
+	public static ByteBuf binary(ByteBufAllocator allocator, byte[] data) {
 		return frame(allocator, BINARY, data);
 	}
 
@@ -75,7 +75,7 @@ final class OutboundFrames {
 	 * @param frame the frame
 	 * @return its payload's length
 	 */
-	static int payloadLength(ByteBuf frame) {
+	public static int payloadLength(ByteBuf frame) {
 		int index = frame.readerIndex();
 		int length = frame.getByte(index + 1) & 0x7F;
 		if (length == 126) {

@@ -1,4 +1,4 @@
-package io.wsboot.netty;
+package io.wsboot.handshake;
 
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package io.wsboot.netty;
+package io.wsboot.metrics;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The counters of a {@link NettyWebSocketServer}, read by {@code stats()} and by the
+ * The counters of a {@code NettyWebSocketServer}, read by {@code stats()} and by the
  * Micrometer binder. Message and byte counters are plain adders incremented on the hot
  * path; handshakes by status and closes by code are kept per key, and a listener learns
  * of each new key so that a meter can follow it.
@@ -27,25 +27,25 @@ public final class WebSocketCounters {
 
 	private static final int MAX_KEYS = 64;
 
-	final LongAdder accepted = new LongAdder();
+	private final LongAdder accepted = new LongAdder();
 
-	final LongAdder closed = new LongAdder();
+	private final LongAdder closed = new LongAdder();
 
-	final LongAdder rejectedHandshakes = new LongAdder();
+	private final LongAdder rejectedHandshakes = new LongAdder();
 
-	final LongAdder textReceived = new LongAdder();
+	private final LongAdder textReceived = new LongAdder();
 
-	final LongAdder binaryReceived = new LongAdder();
+	private final LongAdder binaryReceived = new LongAdder();
 
-	final LongAdder textSent = new LongAdder();
+	private final LongAdder textSent = new LongAdder();
 
-	final LongAdder binarySent = new LongAdder();
+	private final LongAdder binarySent = new LongAdder();
 
-	final LongAdder bytesReceived = new LongAdder();
+	private final LongAdder bytesReceived = new LongAdder();
 
-	final LongAdder bytesSent = new LongAdder();
+	private final LongAdder bytesSent = new LongAdder();
 
-	final LongAdder pushDropped = new LongAdder();
+	private final LongAdder pushDropped = new LongAdder();
 
 	private final Map<Integer, LongAdder> handshakesByStatus = new ConcurrentHashMap<>();
 
@@ -53,7 +53,10 @@ public final class WebSocketCounters {
 
 	private volatile @Nullable KeyListener listener;
 
-	WebSocketCounters() {
+	/**
+	 * Create counters, with the usual handshake statuses and close codes at zero.
+	 */
+	public WebSocketCounters() {
 		for (int status : KNOWN_STATUSES) {
 			this.handshakesByStatus.put(status, new LongAdder());
 		}
@@ -62,12 +65,65 @@ public final class WebSocketCounters {
 		}
 	}
 
-	void handshake(int status) {
+	/**
+	 * A handshake was accepted: its connection is established.
+	 */
+	public void accepted() {
+		this.accepted.increment();
+		handshake(101);
+	}
+
+	/**
+	 * A handshake was refused.
+	 * @param status the HTTP status it was answered with
+	 */
+	public void rejected(int status) {
+		this.rejectedHandshakes.increment();
+		handshake(status);
+	}
+
+	private void handshake(int status) {
 		adder(this.handshakesByStatus, Key.HANDSHAKE_STATUS, status).increment();
 	}
 
-	void close(int code) {
+	/**
+	 * A connection closed.
+	 * @param code the close code of its close event
+	 */
+	public void closed(int code) {
+		this.closed.increment();
 		adder(this.closesByCode, Key.CLOSE_CODE, code).increment();
+	}
+
+	/**
+	 * A message was received.
+	 * @param text whether it is text
+	 * @param length its payload length
+	 */
+	public void received(boolean text, int length) {
+		(text ? this.textReceived : this.binaryReceived).increment();
+		this.bytesReceived.add(length);
+	}
+
+	/**
+	 * A frame was pushed.
+	 * @param message whether it is a text or binary message, rather than a fragment or a
+	 * control frame
+	 * @param text whether it is text
+	 * @param length its payload length
+	 */
+	public void sent(boolean message, boolean text, int length) {
+		if (message) {
+			(text ? this.textSent : this.binarySent).increment();
+		}
+		this.bytesSent.add(length);
+	}
+
+	/**
+	 * A push was not sent: no such connection, closing, or a full send buffer.
+	 */
+	public void dropped() {
+		this.pushDropped.increment();
 	}
 
 	private LongAdder adder(Map<Integer, LongAdder> adders, Key kind, int key) {
@@ -104,6 +160,30 @@ public final class WebSocketCounters {
 		this.listener = listener;
 		this.handshakesByStatus.forEach((status, adder) -> listener.added(Key.HANDSHAKE_STATUS, status, adder));
 		this.closesByCode.forEach((code, adder) -> listener.added(Key.CLOSE_CODE, code, adder));
+	}
+
+	/**
+	 * Return the number of established connections.
+	 * @return the count
+	 */
+	public long acceptedConnections() {
+		return this.accepted.sum();
+	}
+
+	/**
+	 * Return the number of closed connections.
+	 * @return the count
+	 */
+	public long closedConnections() {
+		return this.closed.sum();
+	}
+
+	/**
+	 * Return the number of refused handshakes.
+	 * @return the count
+	 */
+	public long rejectedHandshakes() {
+		return this.rejectedHandshakes.sum();
 	}
 
 	/**

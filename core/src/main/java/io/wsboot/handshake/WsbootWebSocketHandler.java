@@ -1,4 +1,4 @@
-package io.wsboot.netty;
+package io.wsboot.handshake;
 
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
@@ -6,15 +6,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import io.wsboot.DefaultHandshakeInterceptor;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
+import io.wsboot.DefaultHandshakeInterceptor;
 import io.wsboot.HandshakeInterceptor;
+import io.wsboot.connection.CallbackContext;
 import io.wsboot.observation.DefaultHandshakeObservationConvention;
 import io.wsboot.observation.HandshakeObservationContext;
 import io.wsboot.observation.HandshakeObservationConvention;
 import io.wsboot.observation.WsbootObservationDocumentation;
+import io.wsboot.server.NettyWebSocketServer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -113,7 +115,7 @@ public final class WsbootWebSocketHandler implements WebHandler {
 		this.allowedOrigins = List.copyOf(allowedOrigins);
 		this.anyOrigin = this.allowedOrigins.contains("*");
 		this.maxFramePayloadLength = maxFramePayloadLength;
-		this.handlePing = server.deliverPingFrames;
+		this.handlePing = server.getSettings().deliverPingFrames();
 		this.compress = compress;
 		this.maxDecompressionBufferSize = maxMessageSize;
 	}
@@ -135,12 +137,12 @@ public final class WsbootWebSocketHandler implements WebHandler {
 	@Override
 	public Mono<Void> handle(ServerWebExchange exchange) {
 		if (this.observationRegistry.isNoop()) {
-			return handle(exchange, this.server.nextFd());
+			return handle(exchange, this.server.getRegistry().nextFd());
 		}
 		// The request's own observation (WebFlux's) is in the Reactor context: the
 		// handshake is its child
 		return Mono.deferContextual((contextView) -> {
-			long fd = this.server.nextFd();
+			long fd = this.server.getRegistry().nextFd();
 			HandshakeObservationContext context = new HandshakeObservationContext(fd, exchange.getRequest(),
 					this.pathPattern);
 			Observation parent = contextView.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
@@ -184,7 +186,7 @@ public final class WsbootWebSocketHandler implements WebHandler {
 		if (nativeResponse == null) {
 			return reject(exchange, fd, 500, "the server is not Reactor Netty", Map.of());
 		}
-		if (!this.server.tryReserveSlot()) {
+		if (!this.server.getRegistry().tryReserveSlot()) {
 			return reject(exchange, fd, 503, "wsboot.max-connections is reached", Map.of());
 		}
 		return exchange.getPrincipal()
@@ -202,7 +204,7 @@ public final class WsbootWebSocketHandler implements WebHandler {
 		DefaultHandshakeResponse response = new DefaultHandshakeResponse();
 		HandshakeContext handshake = new HandshakeContext();
 		boolean accepted;
-		Object previous = NettyWebSocketServer.enterContext(handshake);
+		CallbackContext.Target previous = CallbackContext.enter(handshake);
 		try {
 			accepted = this.interceptor.handshake(request, response);
 		}
@@ -212,30 +214,30 @@ public final class WsbootWebSocketHandler implements WebHandler {
 			if (observation != null) {
 				observation.error(ex);
 			}
-			this.server.releaseSlot();
+			this.server.getRegistry().releaseSlot();
 			return reject(exchange, fd, 500, null, Map.of());
 		}
 		finally {
-			NettyWebSocketServer.exitContext(previous);
+			CallbackContext.exit(previous);
 		}
 		if (!accepted || response.getStatus() != 101) {
 			int status = response.getStatus();
 			if (status == 0 || status == 101 || status < 200) {
 				status = 400;
 			}
-			this.server.releaseSlot();
+			this.server.getRegistry().releaseSlot();
 			return reject(exchange, fd, status, "the handshake interceptor refused it", response.getHeaders(),
 					response.getBody(), false);
 		}
 		if (!response.isEnded()) {
-			this.server.releaseSlot();
+			this.server.getRegistry().releaseSlot();
 			return reject(exchange, fd, 400, "the handshake interceptor set status 101 but did not end the response",
 					response.getHeaders(), null, false);
 		}
 		String subprotocol = response.getHeaders().get(SEC_WEBSOCKET_PROTOCOL);
 		String invalid = checkAcceptedHeaders(request, response.getHeaders(), key, subprotocol);
 		if (invalid != null) {
-			this.server.releaseSlot();
+			this.server.getRegistry().releaseSlot();
 			return misbehaved(exchange, fd, invalid);
 		}
 		HttpHeaders responseHeaders = exchange.getResponse().getHeaders();
@@ -258,12 +260,12 @@ public final class WsbootWebSocketHandler implements WebHandler {
 		WebsocketServerSpec websocketSpec = spec.build();
 		return exchange.getResponse()
 			.setComplete()
-			.then(Mono.defer(() -> nativeResponse.sendWebsocket(
-					(in, out) -> this.server.established(in, out, request, subprotocol, handshake, this.publishOpen),
+			.then(Mono.defer(() -> nativeResponse.sendWebsocket((in, out) -> this.server.established(in, out, request,
+					request.attributesOrEmpty(), subprotocol, handshake.established(), this.publishOpen),
 					websocketSpec)))
 			.doOnSuccess((done) -> observed(exchange, 101, null))
 			.doOnError((ex) -> {
-				this.server.releaseSlot();
+				this.server.getRegistry().releaseSlot();
 				observed(exchange, 101, ex);
 			});
 	}
@@ -367,7 +369,7 @@ public final class WsbootWebSocketHandler implements WebHandler {
 
 	private Mono<Void> reject(ServerWebExchange exchange, long fd, int status, @Nullable String why,
 			Map<String, String> headers, @Nullable String body, boolean plainBody) {
-		this.server.handshakeRejected(status);
+		this.server.getCounters().rejected(status);
 		observed(exchange, status, null);
 		if (why != null && handshakeLogger.isInfoEnabled()) {
 			handshakeLogger.info("[fd=" + fd + "] Handshake refused with " + status + ": " + why);

@@ -1,4 +1,4 @@
-package io.wsboot.netty;
+package io.wsboot.connection;
 
 import java.nio.charset.StandardCharsets;
 
