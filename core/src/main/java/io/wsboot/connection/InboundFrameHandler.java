@@ -30,17 +30,17 @@ final class InboundFrameHandler extends ChannelInboundHandlerAdapter {
 
 	static final String NAME = "wsboot.frames";
 
-	private final WebSocketConnection connection;
+	private final ConnectionInbound inbound;
 
 	private final boolean deliverDataFrames;
 
 	/**
 	 * Create a handler.
-	 * @param connection the connection whose frames it handles
+	 * @param inbound the inbound side of the connection whose frames it handles
 	 * @param deliverDataFrames whether it hands data frames to the connection itself
 	 */
-	InboundFrameHandler(WebSocketConnection connection, boolean deliverDataFrames) {
-		this.connection = connection;
+	InboundFrameHandler(ConnectionInbound inbound, boolean deliverDataFrames) {
+		this.inbound = inbound;
 		this.deliverDataFrames = deliverDataFrames;
 	}
 
@@ -49,14 +49,14 @@ final class InboundFrameHandler extends ChannelInboundHandlerAdapter {
 		if (this.deliverDataFrames && isDataFrame(msg)) {
 			WebSocketFrame frame = (WebSocketFrame) msg;
 			try {
-				this.connection.onFrame(frame);
+				this.inbound.onFrame(frame);
 			}
 			finally {
 				frame.release();
 			}
 			return;
 		}
-		if (msg instanceof CloseWebSocketFrame frame && this.connection.closeSequence().isCloseSent()) {
+		if (msg instanceof CloseWebSocketFrame frame && this.inbound.isCloseSent()) {
 			frame.release();
 			ctx.close();
 			return;
@@ -72,7 +72,7 @@ final class InboundFrameHandler extends ChannelInboundHandlerAdapter {
 	@Override
 	public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
 		if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
-			this.connection.idle();
+			this.inbound.idle();
 			return;
 		}
 		super.userEventTriggered(ctx, evt);
@@ -83,7 +83,7 @@ final class InboundFrameHandler extends ChannelInboundHandlerAdapter {
 		if (cause instanceof CorruptedWebSocketFrameException) {
 			// Recorded before the decoder's close ends the connection; the inbound flux
 			// gets it too
-			this.connection.onInboundError(cause);
+			this.inbound.onError(cause);
 		}
 		super.exceptionCaught(ctx, cause);
 	}

@@ -19,14 +19,14 @@ public final class InboundSubscriber extends BaseSubscriber<WebSocketFrame> {
 
 	static final int WINDOW = 64;
 
-	private final WebSocketConnection connection;
+	private final ConnectionInbound inbound;
 
 	private final boolean bounded;
 
 	private final Sinks.Empty<Void> done = Sinks.empty();
 
-	InboundSubscriber(WebSocketConnection connection, boolean bounded) {
-		this.connection = connection;
+	InboundSubscriber(ConnectionInbound inbound, boolean bounded) {
+		this.inbound = inbound;
 		this.bounded = bounded;
 	}
 
@@ -45,7 +45,7 @@ public final class InboundSubscriber extends BaseSubscriber<WebSocketFrame> {
 
 	@Override
 	protected void hookOnNext(WebSocketFrame frame) {
-		if (!this.connection.onFrame(frame) && this.bounded) {
+		if (!this.inbound.onFrame(frame) && this.bounded) {
 			request(1);
 		}
 	}
@@ -66,7 +66,7 @@ public final class InboundSubscriber extends BaseSubscriber<WebSocketFrame> {
 
 	@Override
 	protected void hookOnError(Throwable ex) {
-		if (this.connection.onInboundError(ex)) {
+		if (this.inbound.onError(ex)) {
 			this.done.tryEmitEmpty();
 		}
 	}

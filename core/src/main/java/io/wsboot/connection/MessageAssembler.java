@@ -1,6 +1,7 @@
 package io.wsboot.connection;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.wsboot.Opcode;
@@ -18,7 +19,11 @@ final class MessageAssembler {
 
 	private static final Log logger = LogFactory.getLog(MessageAssembler.class);
 
-	private final WebSocketConnection connection;
+	private final ConnectionInbound inbound;
+
+	private final long fd;
+
+	private final ByteBufAllocator allocator;
 
 	private final CloseSequence close;
 
@@ -34,8 +39,11 @@ final class MessageAssembler {
 	/** Set when a message was not UTF-8: later frames are dropped. */
 	private boolean failed;
 
-	MessageAssembler(WebSocketConnection connection, CloseSequence close, int maxMessageSize) {
-		this.connection = connection;
+	MessageAssembler(ConnectionInbound inbound, long fd, ByteBufAllocator allocator, CloseSequence close,
+			int maxMessageSize) {
+		this.inbound = inbound;
+		this.fd = fd;
+		this.allocator = allocator;
 		this.close = close;
 		this.maxMessageSize = maxMessageSize;
 	}
@@ -62,11 +70,11 @@ final class MessageAssembler {
 				invalidUtf8();
 				return false;
 			}
-			return this.connection.deliver(opcode, content);
+			return this.inbound.deliver(opcode, content);
 		}
 		release();
 		this.fragmentsOpcode = opcode;
-		ByteBuf fragments = this.connection.alloc().buffer(content.readableBytes() * 2);
+		ByteBuf fragments = this.allocator.buffer(content.readableBytes() * 2);
 		this.fragments = fragments;
 		this.fragmentsChecked = fragments.readerIndex();
 		fragments.writeBytes(content);
@@ -101,7 +109,7 @@ final class MessageAssembler {
 			return false;
 		}
 		try {
-			return this.connection.deliver(opcode, fragments);
+			return this.inbound.deliver(opcode, fragments);
 		}
 		finally {
 			release();
@@ -128,24 +136,20 @@ final class MessageAssembler {
 		release();
 		this.failed = true;
 		if (logger.isDebugEnabled()) {
-			logger.debug("[fd=" + this.connection.fd() + "] Text message is not UTF-8: closing with 1007");
+			logger.debug("[fd=" + this.fd + "] Text message is not UTF-8: closing with 1007");
 		}
 		this.close.fail(WebSocketCloseStatus.INVALID_PAYLOAD_DATA.code(), "Invalid UTF-8");
 	}
 
-	private void tooBig() {
+	/**
+	 * A message is larger than the limit, or inflates beyond it: close with 1009.
+	 */
+	void tooBig() {
 		if (logger.isDebugEnabled()) {
-			logger.debug("[fd=" + this.connection.fd() + "] Message larger than " + this.maxMessageSize
-					+ " bytes: closing with 1009");
+			logger
+				.debug("[fd=" + this.fd + "] Message larger than " + this.maxMessageSize + " bytes: closing with 1009");
 		}
 		this.close.close(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "Message too big");
-	}
-
-	/**
-	 * A compressed message inflated beyond the limits.
-	 */
-	void inflatedTooBig() {
-		tooBig();
 	}
 
 	/**

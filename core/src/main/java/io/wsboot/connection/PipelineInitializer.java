@@ -86,7 +86,7 @@ public final class PipelineInitializer {
 		// Listeners on the event loop need no backpressure: data frames go straight to
 		// the connection rather than through Reactor Netty's inbound flux
 		pipeline.addBefore(NettyPipeline.ReactiveBridge, InboundFrameHandler.NAME,
-				new InboundFrameHandler(connection, this.settings.worker() == null));
+				new InboundFrameHandler(connection.inbound(), this.settings.worker() == null));
 	}
 
 }

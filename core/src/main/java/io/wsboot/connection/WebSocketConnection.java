@@ -1,36 +1,18 @@
 package io.wsboot.connection;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.compression.DecompressionException;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
-import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.wsboot.ConnectionInfo;
-import io.wsboot.Frame;
 import io.wsboot.HandshakeRequest;
-import io.wsboot.Opcode;
 import io.wsboot.WebSocketCloseEvent.ClosedBy;
 import io.wsboot.event.WebSocketEventPublisher;
 import io.wsboot.metrics.WebSocketCounters;
@@ -74,27 +56,16 @@ public final class WebSocketConnection implements CallbackContext.Target {
 
 	private final Set<Long> timers = ConcurrentHashMap.newKeySet(4);
 
-	private final WebSocketServerSettings settings;
-
-	private final WebSocketCounters counters;
-
-	private final WebSocketEventPublisher events;
-
-	private final @Nullable SerialExecutor serial;
-
 	private final CloseSequence close;
 
 	private final FrameWriter writer;
 
-	private final MessageAssembler assembler;
+	private final CallbackOrder order;
 
-	private @Nullable InboundSubscriber inbound;
+	private final ConnectionInbound inbound;
 
 	/** Whether broadcasts reach it: set once the open event and deferred tasks ran. */
 	private volatile boolean broadcastable;
-
-	/** Written on the event loop only. */
-	private volatile long bytesReceived;
 
 	/**
 	 * Create a connection whose 101 response was written.
@@ -117,14 +88,11 @@ public final class WebSocketConnection implements CallbackContext.Target {
 		this.principal = request.getPrincipal();
 		this.attributes = copyWithoutNulls(attributes);
 		this.remoteAddress = request.getRemoteAddress();
-		this.settings = settings;
-		this.counters = counters;
-		this.events = events;
-		Executor worker = settings.worker();
-		this.serial = (worker != null) ? new SerialExecutor(worker) : null;
 		this.close = new CloseSequence(this.fd, channel);
 		this.writer = new FrameWriter(this.fd, channel, this.close, counters, settings.closeOnSendBufferOverflow());
-		this.assembler = new MessageAssembler(this, this.close, settings.maxMessageSize());
+		this.order = new CallbackOrder(this.fd, channel, this, this.close, settings.worker());
+		this.inbound = new ConnectionInbound(this.fd, channel, settings, counters, events, this.order, this.close,
+				this.writer, this);
 	}
 
 	private static Map<String, Object> copyWithoutNulls(Map<String, Object> attributes) {
@@ -152,10 +120,6 @@ public final class WebSocketConnection implements CallbackContext.Target {
 		return this.channel.eventLoop();
 	}
 
-	ByteBufAllocator alloc() {
-		return this.channel.alloc();
-	}
-
 	Channel channel() {
 		return this.channel;
 	}
@@ -168,8 +132,8 @@ public final class WebSocketConnection implements CallbackContext.Target {
 		return this.writer;
 	}
 
-	CloseSequence closeSequence() {
-		return this.close;
+	ConnectionInbound inbound() {
+		return this.inbound;
 	}
 
 	/**
@@ -209,7 +173,7 @@ public final class WebSocketConnection implements CallbackContext.Target {
 	 * Let broadcasts reach the connection, in its order: after the tasks queued so far.
 	 */
 	public void acceptBroadcasts() {
-		execute(() -> this.broadcastable = true);
+		this.order.execute(() -> this.broadcastable = true);
 	}
 
 	// Close
@@ -236,11 +200,11 @@ public final class WebSocketConnection implements CallbackContext.Target {
 		this.writer.cancelPings();
 		EventLoop loop = this.channel.eventLoop();
 		if (loop.inEventLoop()) {
-			this.assembler.release();
+			this.inbound.release();
 		}
 		else {
 			try {
-				loop.execute(this.assembler::release);
+				loop.execute(this.inbound::release);
 			}
 			catch (RejectedExecutionException ex) {
 				// The event loop is gone, and the buffers' memory with it
@@ -307,20 +271,7 @@ public final class WebSocketConnection implements CallbackContext.Target {
 	 * @param task the task
 	 */
 	public void execute(Runnable task) {
-		if (runsInline()) {
-			runInContext(task);
-		}
-		else {
-			executeLater(task);
-		}
-	}
-
-	/**
-	 * Whether a task of this connection may run right here: listeners run on the event
-	 * loop and this is it.
-	 */
-	private boolean runsInline() {
-		return this.serial == null && this.channel.eventLoop().inEventLoop();
+		this.order.execute(task);
 	}
 
 	/**
@@ -328,36 +279,12 @@ public final class WebSocketConnection implements CallbackContext.Target {
 	 * @param task the task
 	 */
 	public void executeLater(Runnable task) {
-		SerialExecutor serial = this.serial;
-		if (serial == null) {
-			this.channel.eventLoop().execute(() -> runInContext(task));
-			return;
-		}
-		try {
-			serial.execute(() -> runInContext(task));
-		}
-		catch (RejectedExecutionException ex) {
-			logger.error("[fd=" + this.fd + "] Listener executor refused a task: closing with 1011", ex);
-			this.close.close(WebSocketCloseStatus.INTERNAL_SERVER_ERROR.code(), "Listener executor overloaded");
-		}
+		this.order.executeLater(task);
 	}
 
 	@Override
 	public void defer(Runnable task) {
-		executeLater(task);
-	}
-
-	private void runInContext(Runnable task) {
-		CallbackContext.Target previous = CallbackContext.enter(this);
-		try {
-			task.run();
-		}
-		catch (Throwable ex) {
-			logger.error("[fd=" + this.fd + "] Task failed", ex);
-		}
-		finally {
-			CallbackContext.exit(previous);
-		}
+		this.order.executeLater(task);
 	}
 
 	// Inbound
@@ -370,149 +297,7 @@ public final class WebSocketConnection implements CallbackContext.Target {
 	 * @return the subscriber of its frames
 	 */
 	public InboundSubscriber attach(WebsocketInbound inbound) {
-		InboundSubscriber subscriber = new InboundSubscriber(this, this.serial != null);
-		this.inbound = subscriber;
-		inbound.receiveCloseStatus().subscribe(this::onCloseStatus);
-		return subscriber;
-	}
-
-	/**
-	 * Handle one inbound frame, on the event loop. The frame is released by the caller.
-	 * @return whether a message was queued for the listeners
-	 */
-	boolean onFrame(WebSocketFrame frame) {
-		if (this.close.isClosed() || this.assembler.hasFailed()) {
-			return false;
-		}
-		try {
-			if (frame instanceof TextWebSocketFrame) {
-				return this.assembler.onDataFrame(Opcode.TEXT, frame);
-			}
-			if (frame instanceof BinaryWebSocketFrame) {
-				return this.assembler.onDataFrame(Opcode.BINARY, frame);
-			}
-			if (frame instanceof ContinuationWebSocketFrame) {
-				return this.assembler.onContinuationFrame(frame);
-			}
-			if (frame instanceof PingWebSocketFrame) {
-				// Reached only when ping frames are delivered: answer as Reactor Netty
-				// would
-				boolean queued = this.settings.deliverPingFrames() && deliver(Opcode.PING, frame.content());
-				this.writer.pong(frame.content().retain());
-				return queued;
-			}
-			if (frame instanceof PongWebSocketFrame && this.settings.deliverPongFrames()) {
-				return deliver(Opcode.PONG, frame.content());
-			}
-		}
-		catch (Throwable ex) {
-			logger.error("[fd=" + this.fd + "] Inbound frame failed", ex);
-		}
-		return false;
-	}
-
-	/**
-	 * Publish a complete message.
-	 * @return {@code true}: a message was queued
-	 */
-	boolean deliver(Opcode opcode, ByteBuf content) {
-		int length = content.readableBytes();
-		Frame frame = (opcode == Opcode.TEXT) ? Frame.text(this.fd, content.toString(StandardCharsets.UTF_8))
-				: Frame.binary(this.fd, opcode, true, ByteBufUtil.getBytes(content));
-		if (!opcode.isControl()) {
-			this.bytesReceived += length;
-			this.counters.received(opcode == Opcode.TEXT, length);
-		}
-		publish(frame);
-		return true;
-	}
-
-	private void publish(Frame frame) {
-		if (runsInline()) {
-			// The common case, on the event loop: no task to allocate per message
-			CallbackContext.Target previous = CallbackContext.enter(this);
-			try {
-				dispatch(frame);
-			}
-			finally {
-				CallbackContext.exit(previous);
-			}
-		}
-		else {
-			executeLater(() -> dispatch(frame));
-		}
-	}
-
-	private void dispatch(Frame frame) {
-		try {
-			this.events.message(frame);
-		}
-		finally {
-			InboundSubscriber inbound = this.inbound;
-			if (inbound != null) {
-				// A queued message was handled by the listeners: read one more
-				inbound.handled();
-			}
-		}
-	}
-
-	/**
-	 * Reactor Netty saw the first close frame, sent or received.
-	 */
-	void onCloseStatus(WebSocketCloseStatus status) {
-		if (this.close.closeReceived(status) && this.settings.deliverCloseFrames()) {
-			byte[] reason = status.reasonText().getBytes(StandardCharsets.UTF_8);
-			byte[] payload = new byte[2 + reason.length];
-			payload[0] = (byte) (status.code() >> 8);
-			payload[1] = (byte) status.code();
-			System.arraycopy(reason, 0, payload, 2, reason.length);
-			publish(Frame.binary(this.fd, Opcode.CLOSE, true, payload));
-		}
-	}
-
-	/**
-	 * Nothing was received for the idle timeout.
-	 */
-	void idle() {
-		if (logger.isDebugEnabled()) {
-			logger.debug("[fd=" + this.fd + "] Idle timeout: closing with 1001");
-		}
-		this.close.close(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE.code(), "Idle timeout");
-	}
-
-	/**
-	 * The inbound side failed: a frame the decoder refused, a message that inflates
-	 * beyond the limits, a lost TCP connection, or a fault of ours.
-	 * @return whether the inbound ended: no close frame will come
-	 */
-	boolean onInboundError(Throwable ex) {
-		if (ex instanceof CorruptedWebSocketFrameException corrupted) {
-			// The decoder has sent the close frame and closes the TCP connection: no
-			// completion, which would make Reactor Netty send a second close frame
-			this.close.protocolError(corrupted.closeStatus(), String.valueOf(ex.getMessage()));
-			return false;
-		}
-		if (ex instanceof DecompressionException || ex instanceof TooLongFrameException) {
-			this.assembler.inflatedTooBig();
-			return false;
-		}
-		if (ex instanceof IOException) {
-			// The client reset or dropped the TCP connection: its close event says 1006
-			if (logger.isDebugEnabled()) {
-				logger.debug("[fd=" + this.fd + "] Connection lost: " + ex);
-			}
-			this.channel.close();
-			return true;
-		}
-		if (this.channel.isActive()) {
-			logger.error("[fd=" + this.fd + "] Inbound failed: closing with 1011", ex);
-			this.close.close(WebSocketCloseStatus.INTERNAL_SERVER_ERROR.code(), "Internal error");
-			return false;
-		}
-		if (logger.isDebugEnabled()) {
-			logger.debug("[fd=" + this.fd + "] Inbound failed: " + ex);
-		}
-		return true;
+		return this.inbound.attach(inbound);
 	}
 
 	/**
@@ -521,7 +306,7 @@ public final class WebSocketConnection implements CallbackContext.Target {
 	 */
 	public ConnectionInfo info() {
 		return new ConnectionInfo(this.fd, this.remoteAddress, this.path, this.pathVariables, this.subprotocol,
-				this.principal, this.attributes, this.openedAt, this.close.isOpen(), this.bytesReceived,
+				this.principal, this.attributes, this.openedAt, this.close.isOpen(), this.inbound.bytesReceived(),
 				this.writer.bytesSent());
 	}
 

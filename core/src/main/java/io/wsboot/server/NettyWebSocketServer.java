@@ -3,16 +3,13 @@ package io.wsboot.server;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongPredicate;
 
 import io.micrometer.observation.ObservationRegistry;
-import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.wsboot.ConnectionInfo;
 import io.wsboot.HandshakeRequest;
 import io.wsboot.Opcode;
@@ -20,7 +17,6 @@ import io.wsboot.WebSocketServer;
 import io.wsboot.WebSocketStats;
 import io.wsboot.connection.CallbackContext;
 import io.wsboot.connection.FrameRules;
-import io.wsboot.connection.InboundSubscriber;
 import io.wsboot.connection.PipelineInitializer;
 import io.wsboot.connection.WebSocketConnection;
 import io.wsboot.event.WebSocketEventPublisher;
@@ -44,8 +40,9 @@ import org.springframework.util.Assert;
 /**
  * {@link WebSocketServer} on Reactor Netty: a facade over the {@link ConnectionRegistry
  * registry} of connections, the {@link Broadcaster}, the {@link TimerService}, the
- * {@link CallbackContext} of {@code defer}, the {@link PipelineInitializer} and the
- * {@link WebSocketEventPublisher}. It takes the connections the handshake upgraded
+ * {@link CallbackContext} of {@code defer}, the {@link ConnectionLifecycle life of the
+ * connections} (with their {@link io.wsboot.connection.PipelineInitializer pipeline}) and
+ * the {@link WebSocketEventPublisher}. It takes the connections the handshake upgraded
  * ({@link #established}) and closes them all with 1001 when it stops.
  *
  * @since 0.1.0
@@ -60,8 +57,6 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 	 */
 	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
 
-	private static final long SHUTDOWN_WAIT_MILLIS = 5000;
-
 	private final WebSocketServerSettings settings;
 
 	private final Scheduler timerScheduler = Schedulers.parallel();
@@ -74,15 +69,9 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 
 	private final TimerService timers;
 
-	private final PipelineInitializer pipelines;
-
 	private final WebSocketEventPublisher events;
 
-	private final Object shutdownMonitor = new Object();
-
-	private volatile boolean running;
-
-	private volatile boolean stopping;
+	private final ConnectionLifecycle lifecycle;
 
 	private volatile Instant startTime = Instant.now();
 
@@ -98,8 +87,8 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 		this.registry = new ConnectionRegistry(settings.maxConnections());
 		this.broadcaster = new Broadcaster(this.registry);
 		this.timers = new TimerService(this.timerScheduler, settings.worker());
-		this.pipelines = new PipelineInitializer(settings);
 		this.events = new WebSocketEventPublisher(this, publisher);
+		this.lifecycle = new ConnectionLifecycle(settings, this.registry, this.timers, this.counters, this.events);
 	}
 
 	// Push and disconnect
@@ -336,117 +325,26 @@ public class NettyWebSocketServer implements WebSocketServer, SmartLifecycle {
 	public Publisher<Void> established(WebsocketInbound inbound, WebsocketOutbound outbound, HandshakeRequest request,
 			Map<String, Object> attributes, @Nullable String subprotocol, List<Runnable> deferred,
 			boolean publishOpen) {
-		Connection[] holder = new Connection[1];
-		inbound.withConnection((connection) -> holder[0] = connection);
-		Connection nettyConnection = holder[0];
-		WebSocketConnection connection;
-		try {
-			connection = new WebSocketConnection(nettyConnection.channel(), request, attributes, subprotocol,
-					this.settings, this.counters, this.events);
-			this.pipelines.initialize(connection);
-		}
-		catch (Throwable ex) {
-			this.registry.releaseSlot();
-			logger.error("[fd=" + request.getFd() + "] Connection could not be set up: closing with 1011", ex);
-			return outbound.sendClose(WebSocketCloseStatus.INTERNAL_SERVER_ERROR.code(), "Internal error");
-		}
-		this.registry.register(connection);
-		this.counters.accepted();
-		if (logger.isDebugEnabled()) {
-			logger.debug("[fd=" + connection.fd() + "] Connection established on " + request.getPath()
-					+ ((subprotocol != null) ? " with subprotocol " + subprotocol : ""));
-		}
-		InboundSubscriber subscriber = connection.attach(inbound);
-		nettyConnection.onDispose(() -> closed(connection));
-		if (publishOpen) {
-			connection.execute(() -> this.events.opened(request));
-		}
-		for (Runnable task : deferred) {
-			connection.execute(task);
-		}
-		connection.acceptBroadcasts();
-		if (!this.running) {
-			connection.close(GOING_AWAY, "Server shutting down");
-		}
-		inbound.receiveFrames().subscribe(subscriber);
-		return subscriber.done().asMono();
-	}
-
-	private void closed(WebSocketConnection connection) {
-		if (!connection.markClosed()) {
-			return;
-		}
-		this.registry.remove(connection);
-		this.timers.clearAll(connection);
-		// Queued, never inline: a close caused by a listener is published after it
-		// returns, and a decoder that refused a frame has told its close code by then
-		connection.executeLater(() -> {
-			try {
-				int code = connection.closeCode();
-				this.counters.closed(code);
-				if (logger.isDebugEnabled()) {
-					logger.debug("[fd=" + connection.fd() + "] Connection closed by " + connection.closedBy() + " with "
-							+ code);
-				}
-				this.events.closed(connection.fd(), code, connection.closeReason(), connection.closedBy());
-			}
-			finally {
-				if (this.stopping) {
-					synchronized (this.shutdownMonitor) {
-						this.shutdownMonitor.notifyAll();
-					}
-				}
-			}
-		});
+		return this.lifecycle.established(inbound, outbound, request, attributes, subprotocol, deferred, publishOpen);
 	}
 
 	// Lifecycle
 
 	@Override
 	public void start() {
-		PipelineInitializer.checkNetty();
+		this.lifecycle.start();
 		this.startTime = Instant.now();
-		this.running = true;
 	}
 
 	@Override
 	public void stop() {
-		this.running = false;
-		this.stopping = true;
-		List<WebSocketConnection> open = new ArrayList<>(this.registry.all());
-		if (!open.isEmpty()) {
-			logger.info("Closing " + open.size() + " WebSocket connection(s) with 1001");
-			for (WebSocketConnection connection : open) {
-				connection.close(GOING_AWAY, "Server shutting down");
-			}
-			awaitConnectionsClosed();
-		}
+		this.lifecycle.shutdown();
 		this.timers.clearAll();
-	}
-
-	private void awaitConnectionsClosed() {
-		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SHUTDOWN_WAIT_MILLIS);
-		synchronized (this.shutdownMonitor) {
-			while (!this.registry.isEmpty()) {
-				long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-				if (left <= 0) {
-					logger.info(this.registry.size() + " WebSocket connection(s) did not close in time");
-					return;
-				}
-				try {
-					this.shutdownMonitor.wait(Math.min(left, 100));
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					return;
-				}
-			}
-		}
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.running;
+		return this.lifecycle.isAccepting();
 	}
 
 	@Override
