@@ -48,6 +48,17 @@ final class ClusterNodes implements AutoCloseable {
 	 * @return the node
 	 */
 	Node start(String id, String... properties) {
+		return start(id, new Class<?>[0], properties);
+	}
+
+	/**
+	 * Start a node with configuration of its own.
+	 * @param id the node id
+	 * @param configurations more configuration classes
+	 * @param properties more properties
+	 * @return the node
+	 */
+	Node start(String id, Class<?>[] configurations, String... properties) {
 		List<String> all = new ArrayList<>(
 				List.of("server.port=0", "server.address=127.0.0.1", "spring.data.redis.host=127.0.0.1",
 						"spring.data.redis.port=" + this.redis.port(), "wsboot.cluster.enabled=true",
@@ -57,6 +68,7 @@ final class ClusterNodes implements AutoCloseable {
 						"management.endpoints.web.exposure.include=websocket,websocketcluster"));
 		all.addAll(List.of(properties));
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(NodeApplication.class)
+			.sources(configurations)
 			.web(WebApplicationType.REACTIVE)
 			.properties(all.toArray(String[]::new))
 			.run();
