@@ -1,7 +1,11 @@
 package io.wsboot.connection;
 
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.util.Map;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -10,6 +14,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.websocketx.WebSocket08FrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.util.Version;
@@ -17,9 +23,10 @@ import reactor.netty.NettyPipeline;
 
 /**
  * What wsboot relies on in Netty and Reactor Netty's pipelines: the name Netty's
- * handshaker gives its frame decoder, and Reactor Netty's bridge to the connection's
- * inbound. Checked once at startup, so that a Netty or Reactor Netty release that changes
- * them fails with the versions in the message rather than somewhere in a connection.
+ * handshaker gives its frame decoder, its frame encoder, the close-frame check wsboot's
+ * decoder overrides, and Reactor Netty's bridge to the connection's inbound. Checked once
+ * at startup, so that a Netty or Reactor Netty release that changes them fails with the
+ * versions in the message rather than somewhere in a connection.
  */
 final class NettyVersions {
 
@@ -51,9 +58,31 @@ final class NettyVersions {
 				throw new IllegalStateException(missing("Netty's WebSocket frame decoder named '"
 						+ WsbootFrameDecoder.NAME + "' after a handshake " + channel.pipeline().names()));
 			}
+			if (channel.pipeline().get(WebSocketFrameEncoder.class) == null) {
+				throw new IllegalStateException(
+						missing("Netty's WebSocket frame encoder after a handshake " + channel.pipeline().names()));
+			}
 		}
 		finally {
 			channel.finishAndReleaseAll();
+		}
+	}
+
+	/**
+	 * Check that wsboot's frame decoder still overrides the close-frame check of Netty's:
+	 * a renamed method would leave the close-frame rules silently unapplied.
+	 * @throws IllegalStateException when it does not
+	 */
+	static void checkDecoder() {
+		try {
+			Method method = WebSocket08FrameDecoder.class.getDeclaredMethod("checkCloseFrameBody",
+					ChannelHandlerContext.class, ByteBuf.class);
+			if (Modifier.isFinal(method.getModifiers()) || Modifier.isPrivate(method.getModifiers())) {
+				throw new IllegalStateException(missing("an overridable WebSocket08FrameDecoder.checkCloseFrameBody"));
+			}
+		}
+		catch (NoSuchMethodException ex) {
+			throw new IllegalStateException(missing("WebSocket08FrameDecoder.checkCloseFrameBody"), ex);
 		}
 	}
 

@@ -38,12 +38,14 @@ public final class PipelineInitializer {
 	}
 
 	/**
-	 * Check once, before the first connection, that Netty's handshaker names its frame
-	 * decoder as wsboot expects.
+	 * Check once, before the first connection, that Netty's handshaker sets up the frame
+	 * decoder and encoder as wsboot expects, and that wsboot's decoder overrides Netty's
+	 * close-frame check.
 	 * @throws IllegalStateException when it does not, with the versions in use
 	 */
 	public static void checkNetty() {
 		NettyVersions.checkHandshaker();
+		NettyVersions.checkDecoder();
 	}
 
 	/**
