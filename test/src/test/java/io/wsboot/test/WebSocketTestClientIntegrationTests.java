@@ -323,7 +323,7 @@ class WebSocketTestClientIntegrationTests {
 
 	@SpringBootConfiguration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
-	@Import(EchoListener.class)
+	@Import({ WsbootServerConfiguration.class, EchoListener.class })
 	static class EchoApplication {
 
 	}
