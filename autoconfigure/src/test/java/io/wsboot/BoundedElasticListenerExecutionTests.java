@@ -1,6 +1,5 @@
 package io.wsboot;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
@@ -9,8 +8,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
-import io.wsboot.EventRecorder.Recorded;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import io.wsboot.autoconfigure.WsbootProperties.ListenerExecution;
+import io.wsboot.test.RecordWebSocketEvents;
+import io.wsboot.test.WebSocketEventRecorder;
+import io.wsboot.test.WebSocketTestClient;
+import io.wsboot.test.WebSocketTestConnection;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -19,6 +22,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationEvent;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.event.EventListener;
 
@@ -28,6 +32,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Tests for {@link ListenerExecution#BOUNDED_ELASTIC}.
  */
+@RecordWebSocketEvents
 @SpringBootTest(classes = BoundedElasticListenerExecutionTests.TestApplication.class,
 		webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.main.web-application-type=reactive", "wsboot.listener-execution=bounded-elastic" })
@@ -39,7 +44,7 @@ class BoundedElasticListenerExecutionTests {
 	private int port;
 
 	@Autowired
-	private EventRecorder recorder;
+	private WebSocketEventRecorder recorder;
 
 	@Autowired
 	private WebSocketServer server;
@@ -50,22 +55,21 @@ class BoundedElasticListenerExecutionTests {
 	@Test
 	void runsListenersOffEventLoopInOrderPerConnection() throws Exception {
 		long fd;
-		try (JdkWebSocketClient client = connect()) {
-			fd = client.fd();
+		try (WebSocketTestConnection client = connect()) {
+			fd = Greeter.fd(client);
 			for (int i = 0; i < 200; i++) {
 				client.sendText("m" + i);
 			}
-			this.recorder.awaitMessages(fd, 200);
-			client.sendClose(1000, "");
-			client.awaitClose();
+			this.recorder.awaitMessages(fd, 200, TIMEOUT);
+			client.close(1000, "");
+			client.expectClose();
 		}
-		this.recorder.awaitClose(fd);
-		assertThat(this.recorder.texts(fd))
+		this.recorder.awaitClose(fd, TIMEOUT);
+		assertThat(this.recorder.messages(fd)).extracting(Frame::getData)
 			.containsExactlyElementsOf(IntStream.range(0, 200).mapToObj((i) -> "m" + i).toList());
-		List<Recorded> events = this.recorder.events(fd);
+		List<ApplicationEvent> events = this.recorder.events(fd);
 		assertThat(events).hasSize(202);
-		assertThat(events).extracting(Recorded::eventLoop).containsOnly(false);
-		assertThat(events).extracting(Recorded::thread)
+		assertThat(events).extracting(this.recorder::thread)
 			.allSatisfy(BoundedElasticListenerExecutionTests::isOffEventLoop);
 		assertThat(this.recorder.overlaps()).isZero();
 	}
@@ -74,8 +78,8 @@ class BoundedElasticListenerExecutionTests {
 	void runsConnectionTimersAndTheirDeferredTasksOffEventLoop() throws Exception {
 		Queue<Thread> threads = new ConcurrentLinkedQueue<>();
 		Queue<Thread> deferredThreads = new ConcurrentLinkedQueue<>();
-		try (JdkWebSocketClient client = connect()) {
-			long timer = this.server.tick(client.fd(), Duration.ofMillis(20), () -> {
+		try (WebSocketTestConnection client = connect()) {
+			long timer = this.server.tick(Greeter.fd(client), Duration.ofMillis(20), () -> {
 				threads.add(Thread.currentThread());
 				this.server.defer(() -> deferredThreads.add(Thread.currentThread()));
 			});
@@ -91,20 +95,20 @@ class BoundedElasticListenerExecutionTests {
 	void keepsServingWhileListenerBlocks() throws Exception {
 		CountDownLatch release = new CountDownLatch(1);
 		this.blockingListener.release = release;
-		try (JdkWebSocketClient blocked = connect()) {
+		try (WebSocketTestConnection blocked = connect()) {
 			blocked.sendText("block");
 			blocked.sendText("after block");
-			this.recorder.awaitMessages(blocked.fd(), 1);
-			try (JdkWebSocketClient other = connect()) {
+			this.recorder.awaitMessages(Greeter.fd(blocked), 1, TIMEOUT);
+			try (WebSocketTestConnection other = connect()) {
 				other.sendText("hello");
-				assertThat(this.recorder.awaitMessages(other.fd(), 1)).extracting(Frame::getData)
+				assertThat(this.recorder.awaitMessages(Greeter.fd(other), 1, TIMEOUT)).extracting(Frame::getData)
 					.containsExactly("hello");
-				assertThat(this.server.push(other.fd(), "served")).isTrue();
-				assertThat(other.nextText()).isEqualTo("served");
+				assertThat(this.server.push(Greeter.fd(other), "served")).isTrue();
+				assertThat(other.expectText()).isEqualTo("served");
 			}
-			assertThat(this.recorder.texts(blocked.fd())).containsExactly("block");
+			assertThat(this.recorder.messages(Greeter.fd(blocked))).extracting(Frame::getData).containsExactly("block");
 			release.countDown();
-			assertThat(this.recorder.awaitMessages(blocked.fd(), 2)).extracting(Frame::getData)
+			assertThat(this.recorder.awaitMessages(Greeter.fd(blocked), 2, TIMEOUT)).extracting(Frame::getData)
 				.containsExactly("block", "after block");
 		}
 		finally {
@@ -112,12 +116,14 @@ class BoundedElasticListenerExecutionTests {
 		}
 	}
 
-	private JdkWebSocketClient connect() throws Exception {
-		return JdkWebSocketClient.connectGreeted(URI.create("ws://localhost:" + this.port + "/"));
+	private WebSocketTestConnection connect() {
+		return Greeter.connect(WebSocketTestClient.forPort(this.port));
 	}
 
 	private static void isOffEventLoop(Thread thread) {
-		assertThat(EventRecorder.isEventLoop(thread)).as("%s is an event loop", thread).isFalse();
+		// Reactor Netty's loops run on FastThreadLocalThreads, Reactor's bounded elastic
+		// workers do not
+		assertThat(thread).as("%s is an event loop", thread).isNotInstanceOf(FastThreadLocalThread.class);
 		isOffEventLoop(thread.getName());
 	}
 
@@ -127,7 +133,7 @@ class BoundedElasticListenerExecutionTests {
 
 	@SpringBootConfiguration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
-	@Import({ EventRecorder.class, EventRecorder.Greeter.class, BlockingListener.class })
+	@Import({ Greeter.class, BlockingListener.class })
 	static class TestApplication {
 
 	}

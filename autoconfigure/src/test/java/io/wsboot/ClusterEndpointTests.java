@@ -6,6 +6,7 @@ import java.util.List;
 import io.wsboot.ClusterNodes.Node;
 import io.wsboot.actuate.WebSocketEndpoint;
 import io.wsboot.cluster.actuate.WebSocketClusterEndpoint;
+import io.wsboot.test.WebSocketTestConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,9 +50,9 @@ class ClusterEndpointTests {
 
 	@Test
 	void websocketEndpointShowsEveryNodeWithItsConnections() throws Exception {
-		try (JdkWebSocketClient a1 = a.connect();
-				JdkWebSocketClient a2 = a.connect();
-				JdkWebSocketClient b1 = b.connect()) {
+		try (WebSocketTestConnection a1 = a.connect();
+				WebSocketTestConnection a2 = a.connect();
+				WebSocketTestConnection b1 = b.connect()) {
 			// Node B learns A's connections at A's next heartbeat
 			await().atMost(TIMEOUT)
 				.untilAsserted(() -> get(b, "/actuator/websocket").jsonPath("$.cluster.nodeId")
@@ -82,12 +83,12 @@ class ClusterEndpointTests {
 				.jsonPath("$.established")
 				.isEqualTo(1)
 				.jsonPath("$.open[*].fd")
-				.isEqualTo(List.of(b1.fd()));
+				.isEqualTo(List.of(Greeter.fd(b1)));
 			await().atMost(TIMEOUT)
 				.untilAsserted(() -> get(a, "/actuator/websocket").jsonPath("$.connections")
 					.isEqualTo(2)
 					.jsonPath("$.open[*].fd")
-					.isEqualTo(List.of(a1.fd(), a2.fd()))
+					.isEqualTo(List.of(Greeter.fd(a1), Greeter.fd(a2)))
 					.jsonPath("$.cluster.nodeId")
 					.isEqualTo("node-a")
 					.jsonPath("$.cluster.connections")
@@ -101,7 +102,7 @@ class ClusterEndpointTests {
 
 	@Test
 	void websocketClusterEndpointShowsTheClusterSectionAlone() throws Exception {
-		try (JdkWebSocketClient client = a.connect()) {
+		try (WebSocketTestConnection client = a.connect()) {
 			await().atMost(TIMEOUT)
 				.untilAsserted(() -> get(b, "/actuator/websocketcluster").jsonPath("$.nodeId")
 					.isEqualTo("node-b")
@@ -126,10 +127,10 @@ class ClusterEndpointTests {
 
 	@Test
 	void deleteOfAnotherNodesFdClosesItThroughRedis() throws Exception {
-		try (JdkWebSocketClient client = a.connect()) {
-			b.http().get().uri("/actuator/websocket/" + client.fd()).exchange().expectStatus().isNotFound();
-			b.http().delete().uri("/actuator/websocket/" + client.fd()).exchange().expectStatus().isNoContent();
-			assertThat(client.awaitClose().code()).isEqualTo(WebSocketEndpoint.DISCONNECT_CODE);
+		try (WebSocketTestConnection client = a.connect()) {
+			b.http().get().uri("/actuator/websocket/" + Greeter.fd(client)).exchange().expectStatus().isNotFound();
+			b.http().delete().uri("/actuator/websocket/" + Greeter.fd(client)).exchange().expectStatus().isNoContent();
+			assertThat(client.expectClose().code()).isEqualTo(WebSocketEndpoint.DISCONNECT_CODE);
 		}
 	}
 

@@ -7,6 +7,8 @@ import java.util.List;
 
 import io.lettuce.core.resource.Delay;
 import io.wsboot.cluster.redis.ClusterWebSocketServer;
+import io.wsboot.test.WebSocketTestClient;
+import io.wsboot.test.WebSocketTestConnection;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
@@ -105,8 +107,8 @@ final class ClusterNodes implements AutoCloseable {
 			return URI.create("ws://127.0.0.1:" + port() + "/");
 		}
 
-		JdkWebSocketClient connect() throws Exception {
-			return JdkWebSocketClient.connectGreeted(uri());
+		WebSocketTestConnection connect() throws Exception {
+			return Greeter.connect(WebSocketTestClient.create(uri()));
 		}
 
 		WebTestClient http() {
@@ -124,7 +126,7 @@ final class ClusterNodes implements AutoCloseable {
 
 	@SpringBootConfiguration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
-	@Import(EventRecorder.Greeter.class)
+	@Import(Greeter.class)
 	static class NodeApplication {
 
 		@Bean

@@ -5,6 +5,7 @@ import java.time.Duration;
 import io.wsboot.ClusterNodes.Node;
 import io.wsboot.cluster.WebSocketClusterException;
 import io.wsboot.cluster.redis.ClusterWebSocketServer;
+import io.wsboot.test.WebSocketTestConnection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
@@ -37,25 +38,25 @@ class ClusterRedisOutageTests {
 			Node b = nodes.start("node-b");
 			ClusterWebSocketServer serverA = a.server();
 			ClusterWebSocketServer serverB = b.server();
-			try (JdkWebSocketClient onA = a.connect(); JdkWebSocketClient onB = b.connect()) {
-				assertThat(serverA.pushAsync(onB.fd(), "before").block(TIMEOUT)).isTrue();
-				assertThat(onB.nextText()).isEqualTo("before");
+			try (WebSocketTestConnection onA = a.connect(); WebSocketTestConnection onB = b.connect()) {
+				assertThat(serverA.pushAsync(Greeter.fd(onB), "before").block(TIMEOUT)).isTrue();
+				assertThat(onB.expectText()).isEqualTo("before");
 
 				redis.stop();
 				await().atMost(TIMEOUT).until(() -> !serverA.isAvailable() && !serverB.isAvailable());
 
 				// Local traffic goes on
-				assertThat(serverA.push(onA.fd(), "local")).isTrue();
-				assertThat(onA.nextText()).isEqualTo("local");
+				assertThat(serverA.push(Greeter.fd(onA), "local")).isTrue();
+				assertThat(onA.expectText()).isEqualTo("local");
 				assertThat(serverA.broadcast("local broadcast")).isEqualTo(1);
-				assertThat(onA.nextText()).isEqualTo("local broadcast");
-				assertThat(serverA.exists(onA.fd())).isTrue();
+				assertThat(onA.expectText()).isEqualTo("local broadcast");
+				assertThat(serverA.exists(Greeter.fd(onA))).isTrue();
 
 				// Cross-node traffic fails fast and is counted
 				long pushErrors = serverA.errorCount("push");
-				assertThat(serverA.push(onB.fd(), "lost")).isFalse();
-				assertFailsFast(serverA.pushAsync(onB.fd(), "lost"));
-				assertFailsFast(serverA.existsAsync(onB.fd()));
+				assertThat(serverA.push(Greeter.fd(onB), "lost")).isFalse();
+				assertFailsFast(serverA.pushAsync(Greeter.fd(onB), "lost"));
+				assertFailsFast(serverA.existsAsync(Greeter.fd(onB)));
 				assertThat(serverA.errorCount("push")).isEqualTo(pushErrors + 2);
 				assertThat(serverA.errorCount("exists")).isPositive();
 				a.http()
@@ -76,25 +77,25 @@ class ClusterRedisOutageTests {
 				await().atMost(RECOVERY).until(() -> serverA.isAvailable() && serverB.isAvailable());
 				await().atMost(RECOVERY)
 					.ignoreExceptions()
-					.until(() -> serverA.pushAsync(onB.fd(), "after").block(TIMEOUT));
-				assertThat(onB.nextText()).isEqualTo("after");
+					.until(() -> serverA.pushAsync(Greeter.fd(onB), "after").block(TIMEOUT));
+				assertThat(onB.expectText()).isEqualTo("after");
 				await().atMost(RECOVERY)
 					.ignoreExceptions()
-					.until(() -> serverB.pushAsync(onA.fd(), "after too").block(TIMEOUT));
-				assertThat(onA.nextText()).isEqualTo("after too");
+					.until(() -> serverB.pushAsync(Greeter.fd(onA), "after too").block(TIMEOUT));
+				assertThat(onA.expectText()).isEqualTo("after too");
 				// The registry was entered again: each node's fds exist for the other
 				await().atMost(RECOVERY)
-					.until(() -> serverA.existsAsync(onB.fd()).block(TIMEOUT)
-							&& serverB.existsAsync(onA.fd()).block(TIMEOUT));
+					.until(() -> serverA.existsAsync(Greeter.fd(onB)).block(TIMEOUT)
+							&& serverB.existsAsync(Greeter.fd(onA)).block(TIMEOUT));
 				// Broadcast reaches each connection once again
 				assertThat(serverB.broadcastAsync("everyone").block(TIMEOUT)).isEqualTo(2);
-				assertThat(onA.nextText()).isEqualTo("everyone");
-				assertThat(onB.nextText()).isEqualTo("everyone");
-				assertThat(serverA.pushAsync(onA.fd(), "marker").block(TIMEOUT)).isTrue();
-				assertThat(onA.nextText()).isEqualTo("marker");
+				assertThat(onA.expectText()).isEqualTo("everyone");
+				assertThat(onB.expectText()).isEqualTo("everyone");
+				assertThat(serverA.pushAsync(Greeter.fd(onA), "marker").block(TIMEOUT)).isTrue();
+				assertThat(onA.expectText()).isEqualTo("marker");
 				// No local connection was lost
-				assertThat(onA.isClosed()).isFalse();
-				assertThat(onB.isClosed()).isFalse();
+				assertThat(onA.isOpen()).isTrue();
+				assertThat(onB.isOpen()).isTrue();
 				assertThat(serverA.stats().closed()).isZero();
 				assertThat(serverB.stats().closed()).isZero();
 			}

@@ -4,6 +4,9 @@ import java.time.Duration;
 
 import io.wsboot.ClusterNodes.Node;
 import io.wsboot.cluster.redis.ClusterWebSocketServer;
+import io.wsboot.test.WebSocketEventRecorder;
+import io.wsboot.test.WebSocketEventRecorderAutoConfiguration;
+import io.wsboot.test.WebSocketTestConnection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -36,26 +39,26 @@ class ClusterRegistryTests {
 			Node a = nodes.start("node-a", new Class<?>[] { CustomHandshakeConfiguration.class });
 			Node b = nodes.start("node-b");
 			long fd;
-			try (JdkWebSocketClient client = a.connect()) {
-				fd = client.fd();
+			try (WebSocketTestConnection client = a.connect()) {
+				fd = Greeter.fd(client);
 				assertThat(a.server().isLocal(fd)).isTrue();
 				// Pushed by fd from the other node
 				assertThat(b.server().pushAsync(fd, "confirmed").block(TIMEOUT)).isTrue();
-				assertThat(client.nextText()).isEqualTo("confirmed");
+				assertThat(client.expectText()).isEqualTo("confirmed");
 				assertThat(b.server().push(fd, "fire-and-forget")).isTrue();
-				assertThat(client.nextText()).isEqualTo("fire-and-forget");
+				assertThat(client.expectText()).isEqualTo("fire-and-forget");
 				// In node A's registry: asked of Redis, then in B's snapshot after a
 				// heartbeat
 				await().atMost(TIMEOUT).until(() -> b.server().existsAsync(fd).block(TIMEOUT));
 				await().atMost(TIMEOUT).until(() -> b.server().exists(fd) && b.server().isEstablished(fd));
 				assertThat(b.server().broadcast("chosen", (candidate) -> candidate == fd)).isZero();
-				assertThat(client.nextText()).isEqualTo("chosen");
-				client.sendClose(1000, "");
-				client.awaitClose();
+				assertThat(client.expectText()).isEqualTo("chosen");
+				client.close(1000, "");
+				client.expectClose();
 			}
 			await().atMost(TIMEOUT).until(() -> !b.server().existsAsync(fd).block(TIMEOUT));
 			await().atMost(TIMEOUT).until(() -> !b.server().exists(fd));
-			assertThat(a.context().getBean(EventRecorder.class).opens()).isEmpty();
+			assertThat(a.context().getBean(WebSocketEventRecorder.class).events(WebSocketOpenEvent.class)).isEmpty();
 		}
 	}
 
@@ -67,13 +70,13 @@ class ClusterRegistryTests {
 			ClusterWebSocketServer serverA = a.server();
 			serverA.stop();
 			assertThat(serverA.isRunning()).isFalse();
-			try (JdkWebSocketClient client = a.connect()) {
-				long fd = client.fd();
+			try (WebSocketTestConnection client = a.connect()) {
+				long fd = Greeter.fd(client);
 				serverA.start();
 				await().atMost(TIMEOUT).until(() -> b.server().existsAsync(fd).block(TIMEOUT));
 				await().atMost(TIMEOUT).until(() -> b.server().exists(fd));
 				assertThat(b.server().pushAsync(fd, "found").block(TIMEOUT)).isTrue();
-				assertThat(client.nextText()).isEqualTo("found");
+				assertThat(client.expectText()).isEqualTo("found");
 			}
 		}
 	}
@@ -87,8 +90,8 @@ class ClusterRegistryTests {
 			boolean restarted = false;
 			try {
 				await().atMost(TIMEOUT).until(() -> !a.server().isAvailable());
-				try (JdkWebSocketClient client = a.connect()) {
-					long fd = client.fd();
+				try (WebSocketTestConnection client = a.connect()) {
+					long fd = Greeter.fd(client);
 					redis.start();
 					restarted = true;
 					await().atMost(RECOVERY).ignoreExceptions().until(() -> b.server().existsAsync(fd).block(TIMEOUT));
@@ -96,7 +99,7 @@ class ClusterRegistryTests {
 					await().atMost(RECOVERY)
 						.ignoreExceptions()
 						.until(() -> b.server().pushAsync(fd, "found").block(TIMEOUT));
-					assertThat(client.nextText()).isEqualTo("found");
+					assertThat(client.expectText()).isEqualTo("found");
 				}
 			}
 			finally {
@@ -112,7 +115,7 @@ class ClusterRegistryTests {
 	 * from a deferred task: no open event is published.
 	 */
 	@Configuration(proxyBeanMethods = false)
-	@Import(EventRecorder.class)
+	@Import(WebSocketEventRecorderAutoConfiguration.class)
 	static class CustomHandshakeConfiguration {
 
 		@Bean

@@ -12,9 +12,10 @@ import java.util.List;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wsboot.ClusterNodes.Node;
-import io.wsboot.JdkWebSocketClient.CloseStatus;
 import io.wsboot.cluster.ClusterNode;
 import io.wsboot.cluster.redis.ClusterWebSocketServer;
+import io.wsboot.test.WebSocketTestConnection;
+import io.wsboot.test.WebSocketTestConnection.CloseStatus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,37 +61,37 @@ class ClusterTests {
 	@Test
 	void nodesHaveDistinctNumbersAndFdRanges() throws Exception {
 		assertThat(a.server().nodeNumber()).isPositive().isNotEqualTo(b.server().nodeNumber());
-		try (JdkWebSocketClient onA = a.connect(); JdkWebSocketClient onB = b.connect()) {
-			assertThat(onA.fd() >> 40).isEqualTo(a.server().nodeNumber());
-			assertThat(onB.fd() >> 40).isEqualTo(b.server().nodeNumber());
-			assertThat(a.server().isLocal(onA.fd())).isTrue();
-			assertThat(a.server().isLocal(onB.fd())).isFalse();
+		try (WebSocketTestConnection onA = a.connect(); WebSocketTestConnection onB = b.connect()) {
+			assertThat(Greeter.fd(onA) >> 40).isEqualTo(a.server().nodeNumber());
+			assertThat(Greeter.fd(onB) >> 40).isEqualTo(b.server().nodeNumber());
+			assertThat(a.server().isLocal(Greeter.fd(onA))).isTrue();
+			assertThat(a.server().isLocal(Greeter.fd(onB))).isFalse();
 		}
 	}
 
 	@Test
 	void pushFromOtherNodeReachesClient() throws Exception {
-		try (JdkWebSocketClient client = a.connect()) {
-			assertThat(b.server().push(client.fd(), "fire-and-forget")).isTrue();
-			assertThat(client.nextText()).isEqualTo("fire-and-forget");
-			assertThat(b.server().pushAsync(client.fd(), "confirmed").block(TIMEOUT)).isTrue();
-			assertThat(client.nextText()).isEqualTo("confirmed");
-			assertThat(b.server().pushAsync(client.fd(), new byte[] { 1, 2, 3 }).block(TIMEOUT)).isTrue();
-			assertThat(client.nextBinary()).containsExactly(1, 2, 3);
-			assertThat(b.server().push(client.fd(), "frag", Opcode.TEXT, false)).isTrue();
-			assertThat(b.server().push(client.fd(), "ment", Opcode.CONTINUATION, true)).isTrue();
-			assertThat(client.nextText()).isEqualTo("fragment");
+		try (WebSocketTestConnection client = a.connect()) {
+			assertThat(b.server().push(Greeter.fd(client), "fire-and-forget")).isTrue();
+			assertThat(client.expectText()).isEqualTo("fire-and-forget");
+			assertThat(b.server().pushAsync(Greeter.fd(client), "confirmed").block(TIMEOUT)).isTrue();
+			assertThat(client.expectText()).isEqualTo("confirmed");
+			assertThat(b.server().pushAsync(Greeter.fd(client), new byte[] { 1, 2, 3 }).block(TIMEOUT)).isTrue();
+			assertThat(client.expectBinary()).containsExactly(1, 2, 3);
+			assertThat(b.server().push(Greeter.fd(client), "frag", Opcode.TEXT, false)).isTrue();
+			assertThat(b.server().push(Greeter.fd(client), "ment", Opcode.CONTINUATION, true)).isTrue();
+			assertThat(client.expectText()).isEqualTo("fragment");
 		}
 	}
 
 	@Test
 	void pushesFromOneThreadArriveInOrder() throws Exception {
-		try (JdkWebSocketClient client = a.connect()) {
+		try (WebSocketTestConnection client = a.connect()) {
 			for (int i = 0; i < 200; i++) {
-				assertThat(b.server().push(client.fd(), "m" + i)).isTrue();
+				assertThat(b.server().push(Greeter.fd(client), "m" + i)).isTrue();
 			}
 			for (int i = 0; i < 200; i++) {
-				assertThat(client.nextText()).isEqualTo("m" + i);
+				assertThat(client.expectText()).isEqualTo("m" + i);
 			}
 		}
 	}
@@ -106,56 +107,56 @@ class ClusterTests {
 
 	@Test
 	void broadcastReachesEveryConnectionOfEveryNodeOnce() throws Exception {
-		try (JdkWebSocketClient a1 = a.connect();
-				JdkWebSocketClient a2 = a.connect();
-				JdkWebSocketClient b1 = b.connect()) {
-			List<JdkWebSocketClient> clients = List.of(a1, a2, b1);
+		try (WebSocketTestConnection a1 = a.connect();
+				WebSocketTestConnection a2 = a.connect();
+				WebSocketTestConnection b1 = b.connect()) {
+			List<WebSocketTestConnection> clients = List.of(a1, a2, b1);
 			assertThat(a.server().broadcast("to all")).isEqualTo(2);
-			for (JdkWebSocketClient client : clients) {
-				assertThat(client.nextText()).isEqualTo("to all");
+			for (WebSocketTestConnection client : clients) {
+				assertThat(client.expectText()).isEqualTo("to all");
 			}
 			// Counted: every connection, wherever it lives; the next message of each is
 			// this one, so nobody got "to all" twice
 			assertThat(a.server().broadcastAsync("counted").block(TIMEOUT)).isEqualTo(3);
-			for (JdkWebSocketClient client : clients) {
-				assertThat(client.nextText()).isEqualTo("counted");
+			for (WebSocketTestConnection client : clients) {
+				assertThat(client.expectText()).isEqualTo("counted");
 			}
 			assertThat(b.server().broadcastAsync(new byte[] { 9 }).block(TIMEOUT)).isEqualTo(3);
-			for (JdkWebSocketClient client : clients) {
-				assertThat(client.nextBinary()).containsExactly(9);
+			for (WebSocketTestConnection client : clients) {
+				assertThat(client.expectBinary()).containsExactly(9);
 			}
 			assertThat(b.server().broadcast(new byte[] { 7 })).isEqualTo(1);
-			assertThat(b.server().pushAsync(a1.fd(), "marker").block(TIMEOUT)).isTrue();
-			assertThat(a1.nextBinary()).containsExactly(7);
-			assertThat(a1.nextText()).isEqualTo("marker");
-			assertThat(a1.pendingMessages()).isEmpty();
+			assertThat(b.server().pushAsync(Greeter.fd(a1), "marker").block(TIMEOUT)).isTrue();
+			assertThat(a1.expectBinary()).containsExactly(7);
+			assertThat(a1.expectText()).isEqualTo("marker");
+			a1.expectNoMessage(Duration.ZERO);
 		}
 	}
 
 	@Test
 	void filteredBroadcastReachesSelectedRemoteConnections() throws Exception {
-		try (JdkWebSocketClient chosen = a.connect(); JdkWebSocketClient other = a.connect()) {
-			long fd = chosen.fd();
+		try (WebSocketTestConnection chosen = a.connect(); WebSocketTestConnection other = a.connect()) {
+			long fd = Greeter.fd(chosen);
 			await().atMost(TIMEOUT).until(() -> b.server().exists(fd));
 			assertThat(b.server().broadcast("chosen", (candidate) -> candidate == fd)).isZero();
-			assertThat(chosen.nextText()).isEqualTo("chosen");
-			assertThat(b.server().pushAsync(other.fd(), "marker").block(TIMEOUT)).isTrue();
-			assertThat(other.nextText()).isEqualTo("marker");
+			assertThat(chosen.expectText()).isEqualTo("chosen");
+			assertThat(b.server().pushAsync(Greeter.fd(other), "marker").block(TIMEOUT)).isTrue();
+			assertThat(other.expectText()).isEqualTo("marker");
 		}
 	}
 
 	@Test
 	void existsAndIsEstablishedAnswerForRemoteFds() throws Exception {
 		long fd;
-		try (JdkWebSocketClient client = a.connect()) {
-			fd = client.fd();
+		try (WebSocketTestConnection client = a.connect()) {
+			fd = Greeter.fd(client);
 			// The registry is written moments after the open event
 			await().atMost(TIMEOUT).until(() -> b.server().existsAsync(fd).block(TIMEOUT));
 			assertThat(b.server().isEstablishedAsync(fd).block(TIMEOUT)).isTrue();
 			await().atMost(TIMEOUT).until(() -> b.server().exists(fd) && b.server().isEstablished(fd));
 			assertThat(a.server().existsAsync(fd).block(TIMEOUT)).isTrue();
-			client.sendClose(1000, "");
-			client.awaitClose();
+			client.close(1000, "");
+			client.expectClose();
 		}
 		await().atMost(TIMEOUT).until(() -> !b.server().existsAsync(fd).block(TIMEOUT));
 		await().atMost(TIMEOUT).until(() -> !b.server().exists(fd));
@@ -164,20 +165,20 @@ class ClusterTests {
 
 	@Test
 	void disconnectFromOtherNodeClosesConnection() throws Exception {
-		try (JdkWebSocketClient client = a.connect()) {
-			assertThat(b.server().disconnectAsync(client.fd(), 4000, "moved").block(TIMEOUT)).isTrue();
-			assertThat(client.awaitClose()).isEqualTo(new CloseStatus(4000, "moved"));
-			assertThat(b.server().disconnectAsync(client.fd(), 4000, "again").block(TIMEOUT)).isFalse();
+		try (WebSocketTestConnection client = a.connect()) {
+			assertThat(b.server().disconnectAsync(Greeter.fd(client), 4000, "moved").block(TIMEOUT)).isTrue();
+			assertThat(client.expectClose()).isEqualTo(new CloseStatus(4000, "moved"));
+			assertThat(b.server().disconnectAsync(Greeter.fd(client), 4000, "again").block(TIMEOUT)).isFalse();
 		}
-		try (JdkWebSocketClient client = a.connect()) {
-			assertThat(b.server().disconnect(client.fd(), 1000, "")).isTrue();
-			assertThat(client.awaitClose().code()).isEqualTo(1000);
+		try (WebSocketTestConnection client = a.connect()) {
+			assertThat(b.server().disconnect(Greeter.fd(client), 1000, "")).isTrue();
+			assertThat(client.expectClose().code()).isEqualTo(1000);
 		}
 	}
 
 	@Test
 	void nodesListsEveryNodeWithItsConnections() throws Exception {
-		try (JdkWebSocketClient client = a.connect()) {
+		try (WebSocketTestConnection client = a.connect()) {
 			await().atMost(TIMEOUT).untilAsserted(() -> {
 				List<ClusterNode> seen = b.server().nodes();
 				assertThat(seen).extracting(ClusterNode::id).contains("node-a", "node-b");
@@ -199,13 +200,13 @@ class ClusterTests {
 	void stoppedNodeLeavesTheOthersView() throws Exception {
 		Node c = nodes.start("node-c");
 		long fd;
-		try (JdkWebSocketClient client = c.connect()) {
-			fd = client.fd();
+		try (WebSocketTestConnection client = c.connect()) {
+			fd = Greeter.fd(client);
 			// The registry is written moments after the open event
 			await().atMost(TIMEOUT).until(() -> a.server().existsAsync(fd).block(TIMEOUT));
 			await().atMost(TIMEOUT).until(() -> a.server().exists(fd));
 			c.stop();
-			assertThat(client.awaitClose().code()).isEqualTo(1001);
+			assertThat(client.expectClose().code()).isEqualTo(1001);
 		}
 		assertThat(a.server().existsAsync(fd).block(TIMEOUT)).isFalse();
 		await().atMost(ClusterNodes.NODE_TIMEOUT)
@@ -245,8 +246,8 @@ class ClusterTests {
 		long before = serverA.errorCount("malformed");
 		ReactiveStringRedisTemplate template = b.context().getBean(ReactiveStringRedisTemplate.class);
 		String channelA = "clustertests:bus:" + serverA.nodeNumber();
-		try (JdkWebSocketClient client = a.connect()) {
-			long fd = client.fd();
+		try (WebSocketTestConnection client = a.connect()) {
+			long fd = Greeter.fd(client);
 			byte[] validPush = pushEnvelope(fd, "ok".getBytes(StandardCharsets.UTF_8), 1);
 			List<byte[]> garbage = List.of(new byte[0], new byte[] { 1 }, "{\"json\":true}".getBytes(),
 					pushEnvelope(fd, new byte[] { (byte) 0xC3, 0x28 }, 1), // not UTF-8
@@ -268,10 +269,10 @@ class ClusterTests {
 				.execute((connection) -> connection.pubSubCommands()
 					.publish(ByteBuffer.wrap(channelA.getBytes()), ByteBuffer.wrap(validPush)))
 				.blockFirst(TIMEOUT);
-			assertThat(client.nextText()).isEqualTo("ok");
+			assertThat(client.expectText()).isEqualTo("ok");
 			assertThat(b.server().pushAsync(fd, "still working").block(TIMEOUT)).isTrue();
-			assertThat(client.nextText()).isEqualTo("still working");
-			assertThat(client.pendingMessages()).isEmpty();
+			assertThat(client.expectText()).isEqualTo("still working");
+			client.expectNoMessage(Duration.ZERO);
 		}
 		MeterRegistry registry = a.context().getBean(MeterRegistry.class);
 		assertThat(registry.get("wsboot.cluster.errors").tag("operation", "malformed").functionCounter().count())
@@ -283,12 +284,12 @@ class ClusterTests {
 	@Test
 	void messagesOverTheClusterLimitAreRefusedBeforeSending() throws Exception {
 		String large = "x".repeat(1024 * 1024 + 1);
-		try (JdkWebSocketClient client = a.connect()) {
-			assertThatIllegalArgumentException().isThrownBy(() -> b.server().push(client.fd(), large));
+		try (WebSocketTestConnection client = a.connect()) {
+			assertThatIllegalArgumentException().isThrownBy(() -> b.server().push(Greeter.fd(client), large));
 			assertThatIllegalArgumentException().isThrownBy(() -> b.server().broadcast(large));
 			// Local pushes know no cluster limit
-			assertThat(a.server().push(client.fd(), "x".repeat(100))).isTrue();
-			assertThat(client.nextText()).hasSize(100);
+			assertThat(a.server().push(Greeter.fd(client), "x".repeat(100))).isTrue();
+			assertThat(client.expectText()).hasSize(100);
 		}
 	}
 

@@ -2,19 +2,23 @@ package io.wsboot;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.URI;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
-import io.wsboot.EventRecorder.Recorded;
-import io.wsboot.RawWebSocket.Request;
-import io.wsboot.RawWebSocket.Response;
-import io.wsboot.RawWebSocket.ServerFrame;
 import io.wsboot.WebSocketCloseEvent.ClosedBy;
 import io.wsboot.autoconfigure.WsbootProperties;
+import io.wsboot.test.HandshakeResult;
+import io.wsboot.test.RawWebSocketConnection;
+import io.wsboot.test.RawWebSocketConnection.ReceivedFrame;
+import io.wsboot.test.RecordWebSocketEvents;
+import io.wsboot.test.WebSocketEventRecorder;
+import io.wsboot.test.WebSocketTestClient;
+import io.wsboot.test.WebSocketTestConnection;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -31,9 +35,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Tests for {@link WsbootProperties#isCompression()} enabled: permessage-deflate (RFC
  * 7692) with a raw client that offers it and compresses by hand.
  */
+@RecordWebSocketEvents
 @SpringBootTest(classes = CompressionTests.TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.main.web-application-type=reactive", "wsboot.compression=true" })
 class CompressionTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
 	private static final int FIN = 0x80;
 
@@ -47,34 +54,34 @@ class CompressionTests {
 	private int port;
 
 	@Autowired
-	private EventRecorder recorder;
+	private WebSocketEventRecorder recorder;
 
 	@Autowired
 	private WebSocketServer server;
 
 	@Test
 	void negotiatesPermessageDeflateWithClientThatOffersIt() throws Exception {
-		Request request = Request.upgrade("/").add("Sec-WebSocket-Extensions", "permessage-deflate");
-		try (RawWebSocket socket = RawWebSocket.connect(this.port)) {
-			Response response = socket.send(request).assertSwitchingProtocols(request);
-			assertThat(response.header("sec-websocket-extensions")).startsWith("permessage-deflate");
-		}
+		HandshakeResult response = WebSocketTestClient.forPort(this.port)
+			.header("Sec-WebSocket-Extensions", "permessage-deflate")
+			.handshake()
+			.expectSwitchingProtocols();
+		assertThat(response.header("sec-websocket-extensions")).startsWith("permessage-deflate");
 	}
 
 	@Test
 	void talksUncompressedToClientThatDoesNotOfferIt() throws Exception {
-		try (JdkWebSocketClient client = JdkWebSocketClient
-			.connectGreeted(URI.create("ws://localhost:" + this.port + "/"))) {
+		try (WebSocketTestConnection client = Greeter.connect(WebSocketTestClient.forPort(this.port))) {
 			client.sendText("plain");
-			assertThat(this.recorder.awaitMessages(client.fd(), 1)).extracting(Frame::getData).containsExactly("plain");
-			assertThat(this.server.push(client.fd(), "reply")).isTrue();
-			assertThat(client.nextText()).isEqualTo("reply");
+			assertThat(this.recorder.awaitMessages(Greeter.fd(client), 1, TIMEOUT)).extracting(Frame::getData)
+				.containsExactly("plain");
+			assertThat(this.server.push(Greeter.fd(client), "reply")).isTrue();
+			assertThat(client.expectText()).isEqualTo("reply");
 		}
 	}
 
 	@Test
 	void exchangesCompressedMessagesWithClientThatOffersIt() throws Exception {
-		try (RawWebSocket socket = openCompressed()) {
+		try (RawWebSocketConnection socket = openCompressed()) {
 			Inflater inflater = new Inflater(true);
 			try {
 				long fd = Long.parseLong(readCompressedText(socket, inflater).substring(3));
@@ -82,7 +89,8 @@ class CompressionTests {
 				byte[] compressed = deflate(text.getBytes(StandardCharsets.UTF_8));
 				assertThat(compressed.length).isLessThan(text.length() / 4);
 				socket.sendFrame(FIN | RSV1 | TEXT, true, compressed);
-				assertThat(this.recorder.awaitMessages(fd, 1)).extracting(Frame::getData).containsExactly(text);
+				assertThat(this.recorder.awaitMessages(fd, 1, TIMEOUT)).extracting(Frame::getData)
+					.containsExactly(text);
 				assertThat(this.server.info(fd).orElseThrow().bytesReceived()).isEqualTo(text.length());
 				String reply = "reply, ".repeat(100);
 				assertThat(this.server.push(fd, reply)).isTrue();
@@ -101,8 +109,8 @@ class CompressionTests {
 
 	@Test
 	void closesWith1002WhenRsv1IsSetWithoutNegotiatedCompression() throws Exception {
-		try (RawWebSocket socket = RawWebSocket.open(this.port, "/")) {
-			long fd = Long.parseLong(socket.readText().substring(3));
+		try (RawWebSocketConnection socket = WebSocketTestClient.forPort(this.port).connectRaw()) {
+			long fd = Long.parseLong(socket.expectText().substring(3));
 			socket.sendFrame(FIN | RSV1 | TEXT, true, deflate("not negotiated".getBytes(StandardCharsets.UTF_8)));
 			assertFailedWith(socket, fd, 1002);
 		}
@@ -110,7 +118,7 @@ class CompressionTests {
 
 	@Test
 	void closesWith1002WhenRsv2IsSetOnCompressedConnection() throws Exception {
-		try (RawWebSocket socket = openCompressed()) {
+		try (RawWebSocketConnection socket = openCompressed()) {
 			Inflater inflater = new Inflater(true);
 			try {
 				long fd = Long.parseLong(readCompressedText(socket, inflater).substring(3));
@@ -125,7 +133,7 @@ class CompressionTests {
 
 	@Test
 	void closesWith1009WhenMessageInflatesBeyondMaxMessageSize() throws Exception {
-		try (RawWebSocket socket = openCompressed()) {
+		try (RawWebSocketConnection socket = openCompressed()) {
 			Inflater inflater = new Inflater(true);
 			try {
 				long fd = Long.parseLong(readCompressedText(socket, inflater).substring(3));
@@ -134,7 +142,7 @@ class CompressionTests {
 				assertThat(bomb.length).isLessThan(64 * 1024);
 				socket.sendFrame(FIN | RSV1 | BINARY, true, bomb);
 				assertFailedWith(socket, fd, 1009);
-				assertThat(this.recorder.frames(fd)).isEmpty();
+				assertThat(this.recorder.messages(fd)).isEmpty();
 			}
 			finally {
 				inflater.end();
@@ -142,43 +150,43 @@ class CompressionTests {
 		}
 	}
 
-	private RawWebSocket openCompressed() throws IOException {
-		RawWebSocket socket = RawWebSocket.connect(this.port);
+	private RawWebSocketConnection openCompressed() {
+		RawWebSocketConnection socket = WebSocketTestClient.forPort(this.port)
+			.header("Sec-WebSocket-Extensions", "permessage-deflate")
+			.connectRaw();
 		try {
-			Request request = Request.upgrade("/").add("Sec-WebSocket-Extensions", "permessage-deflate");
-			Response response = socket.send(request).assertSwitchingProtocols(request);
-			assertThat(response.header("sec-websocket-extensions")).startsWith("permessage-deflate");
+			assertThat(socket.handshakeResult().header("sec-websocket-extensions")).startsWith("permessage-deflate");
 			return socket;
 		}
-		catch (IOException | RuntimeException | AssertionError ex) {
+		catch (RuntimeException | AssertionError ex) {
 			socket.close();
 			throw ex;
 		}
 	}
 
-	private void assertFailedWith(RawWebSocket socket, long fd, int code) throws IOException {
-		ServerFrame close = socket.readFrame();
+	private void assertFailedWith(RawWebSocketConnection socket, long fd, int code) {
+		ReceivedFrame close = socket.readFrame();
 		assertThat(close.opcode()).as("opcode of the server's answer").isEqualTo(0x8);
 		assertThat(close.closeCode()).as("close code of %s", close.closeReason()).isEqualTo(code);
 		try {
 			socket.sendClose(code, "");
 		}
-		catch (IOException ex) {
+		catch (UncheckedIOException ex) {
 			// a failed connection may be dropped without waiting for the answer
 		}
-		assertThat(socket.awaitServerClose(RawWebSocket.TIMEOUT)).isTrue();
-		Recorded event = this.recorder.awaitClose(fd);
-		assertThat(event.code()).isEqualTo(code);
-		assertThat(event.closedBy()).isEqualTo(ClosedBy.SERVER);
+		assertThat(socket.awaitServerClose(TIMEOUT)).isTrue();
+		WebSocketCloseEvent event = this.recorder.awaitClose(fd, TIMEOUT);
+		assertThat(event.getCode()).isEqualTo(code);
+		assertThat(event.getClosedBy()).isEqualTo(ClosedBy.SERVER);
 	}
 
 	/**
 	 * Read a compressed text message: RSV1 set, payload deflated without its final empty
 	 * block (RFC 7692 §7.2.2).
 	 */
-	private static String readCompressedText(RawWebSocket socket, Inflater inflater)
+	private static String readCompressedText(RawWebSocketConnection socket, Inflater inflater)
 			throws IOException, DataFormatException {
-		ServerFrame frame = socket.readFrame();
+		ReceivedFrame frame = socket.readFrame();
 		assertThat(frame.opcode()).as("opcode of %s", frame).isEqualTo(TEXT);
 		assertThat(frame.fin()).as("fin of %s", frame).isTrue();
 		assertThat(frame.rsv()).as("RSV1 of %s", frame).isEqualTo(4);
@@ -224,7 +232,7 @@ class CompressionTests {
 
 	@SpringBootConfiguration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
-	@Import({ EventRecorder.class, EventRecorder.Greeter.class })
+	@Import(Greeter.class)
 	static class TestApplication {
 
 	}

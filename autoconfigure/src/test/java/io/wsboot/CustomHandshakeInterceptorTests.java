@@ -1,13 +1,16 @@
 package io.wsboot;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.wsboot.RawWebSocket.Request;
-import io.wsboot.RawWebSocket.Response;
+import io.wsboot.test.HandshakeResult;
+import io.wsboot.test.RawWebSocketConnection;
+import io.wsboot.test.RecordWebSocketEvents;
+import io.wsboot.test.WebSocketEventRecorder;
+import io.wsboot.test.WebSocketTestClient;
+import io.wsboot.test.WebSocketTestConnection;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -18,7 +21,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Import;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -26,10 +28,13 @@ import static org.awaitility.Awaitility.await;
 /**
  * Tests for a custom {@link HandshakeInterceptor}, with {@code wsboot.path=/chat/{room}}.
  */
+@RecordWebSocketEvents
 @SpringBootTest(classes = CustomHandshakeInterceptorTests.TestApplication.class,
 		webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.main.web-application-type=reactive", "wsboot.path=/chat/{room}" })
 class CustomHandshakeInterceptorTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
 	@LocalServerPort
 	private int port;
@@ -38,91 +43,82 @@ class CustomHandshakeInterceptorTests {
 	private ModalHandshake handshake;
 
 	@Autowired
-	private EventRecorder recorder;
+	private WebSocketEventRecorder recorder;
 
 	@Autowired
 	private WebSocketServer server;
 
 	@Test
 	void acceptsWith101() throws Exception {
-		Request request = Request.upgrade("/chat/lobby?mode=accept");
-		try (RawWebSocket socket = RawWebSocket.connect(this.port)) {
-			Response response = socket.send(request).assertSwitchingProtocols(request);
-			assertThat(response.headers("sec-websocket-protocol")).isEmpty();
-		}
+		HandshakeResult response = client("/chat/lobby?mode=accept").handshake().expectSwitchingProtocols();
+		assertThat(response.headerValues("sec-websocket-protocol")).isEmpty();
 	}
 
 	@Test
 	void acceptsSeedStyleHandshakeThatSetsItsOwnHeaders() throws Exception {
-		Request request = Request.upgrade("/chat/lobby?mode=seed").add("Sec-WebSocket-Protocol", "chat");
-		try (RawWebSocket socket = RawWebSocket.connect(this.port)) {
-			Response response = socket.send(request).assertSwitchingProtocols(request);
-			assertThat(response.headers("sec-websocket-protocol")).containsExactly("chat");
-			assertThat(socket.readText()).startsWith("fd:");
+		try (RawWebSocketConnection socket = client("/chat/lobby?mode=seed").subprotocols("chat").connectRaw()) {
+			assertThat(socket.handshakeResult().headerValues("sec-websocket-protocol")).containsExactly("chat");
+			assertThat(socket.expectText()).startsWith("fd:");
 		}
 	}
 
 	@Test
 	void rejectsWithStatusHeadersAndBodyOfInterceptor() throws Exception {
-		try (RawWebSocket socket = RawWebSocket.connect(this.port)) {
-			Response response = socket.send(Request.upgrade("/chat/lobby?mode=reject"));
-			assertThat(response.status()).isEqualTo(403);
-			assertThat(response.headers("x-reject-reason")).containsExactly("not-invited");
-			assertThat(socket.readBody(response)).isEqualTo("not welcome");
-		}
+		HandshakeResult response = client("/chat/lobby?mode=reject").handshake();
+		assertThat(response.status()).isEqualTo(403);
+		assertThat(response.headerValues("x-reject-reason")).containsExactly("not-invited");
+		assertThat(response.body()).isEqualTo("not welcome");
 	}
 
 	@Test
 	void rejectsWith400WhenInterceptorReturnsFalseWithoutStatus() throws Exception {
-		assertThat(refuse(Request.upgrade("/chat/lobby?mode=false")).status()).isEqualTo(400);
+		assertThat(refuse(client("/chat/lobby?mode=false")).status()).isEqualTo(400);
 	}
 
 	@Test
 	void rejectsWith400WhenInterceptorReturnsTrueWithoutStatus() throws Exception {
-		assertThat(refuse(Request.upgrade("/chat/lobby?mode=true-without-status")).status()).isEqualTo(400);
+		assertThat(refuse(client("/chat/lobby?mode=true-without-status")).status()).isEqualTo(400);
 	}
 
 	@Test
 	void countsRejectionsOfInterceptor() throws Exception {
 		long rejected = this.server.stats().rejectedHandshakes();
-		assertThat(refuse(Request.upgrade("/chat/lobby?mode=reject")).status()).isEqualTo(403);
-		await().atMost(EventRecorder.TIMEOUT).until(() -> this.server.stats().rejectedHandshakes() > rejected);
+		assertThat(refuse(client("/chat/lobby?mode=reject")).status()).isEqualTo(403);
+		await().atMost(TIMEOUT).until(() -> this.server.stats().rejectedHandshakes() > rejected);
 	}
 
 	@Test
 	void sendsSubprotocolSetByInterceptor() throws Exception {
-		URI uri = URI.create("ws://localhost:" + this.port + "/chat/lobby?mode=last-offered");
-		try (JdkWebSocketClient client = JdkWebSocketClient.connectGreeted(uri, "chat", "superchat")) {
+		try (WebSocketTestConnection client = Greeter
+			.connect(client("/chat/lobby?mode=last-offered").subprotocols("chat", "superchat"))) {
 			assertThat(client.subprotocol()).isEqualTo("superchat");
-			assertThat(this.server.info(client.fd()))
+			assertThat(this.server.info(Greeter.fd(client)))
 				.hasValueSatisfying((info) -> assertThat(info.subprotocol()).isEqualTo("superchat"));
 		}
 	}
 
 	@Test
 	void publishesNoOpenEvent() throws Exception {
-		URI uri = URI.create("ws://localhost:" + this.port + "/chat/lobby");
-		try (JdkWebSocketClient client = JdkWebSocketClient.connectGreeted(uri)) {
+		try (WebSocketTestConnection client = Greeter.connect(client("/chat/lobby"))) {
 			client.sendText("hello");
-			assertThat(this.recorder.awaitMessages(client.fd(), 1)).extracting(Frame::getData).containsExactly("hello");
-			assertThat(this.recorder.kinds(client.fd())).containsExactly(EventRecorder.Kind.MESSAGE);
-			assertThat(this.recorder.opens()).isEmpty();
+			assertThat(this.recorder.awaitMessages(Greeter.fd(client), 1, TIMEOUT)).extracting(Frame::getData)
+				.containsExactly("hello");
+			assertThat(this.recorder.events(Greeter.fd(client))).hasExactlyElementsOfTypes(WebSocketMessageEvent.class);
+			assertThat(this.recorder.events(WebSocketOpenEvent.class)).isEmpty();
 		}
 	}
 
 	@Test
 	void runsTaskDeferredInHandshakeAfterEstablishmentAsFirstFrameAfter101() throws Exception {
-		Request request = Request.upgrade("/chat/lobby?mode=check");
-		try (RawWebSocket socket = RawWebSocket.connect(this.port)) {
-			socket.send(request).assertSwitchingProtocols(request);
-			assertThat(socket.readText()).isEqualTo("established:true info:true");
+		try (RawWebSocketConnection socket = client("/chat/lobby?mode=check").connectRaw()) {
+			assertThat(socket.expectText()).isEqualTo("established:true info:true");
 		}
 	}
 
 	@Test
 	void doesNotRunTaskDeferredInRefusedHandshake() throws Exception {
 		int before = this.handshake.deferredAfterRejection.get();
-		assertThat(refuse(Request.upgrade("/chat/lobby?mode=defer-reject")).status()).isEqualTo(403);
+		assertThat(refuse(client("/chat/lobby?mode=defer-reject")).status()).isEqualTo(403);
 		await().during(Duration.ofMillis(500))
 			.atMost(Duration.ofSeconds(2))
 			.until(() -> this.handshake.deferredAfterRejection.get() == before);
@@ -130,42 +126,39 @@ class CustomHandshakeInterceptorTests {
 
 	@Test
 	void refusesWith500When101CarriesSubprotocolNotOffered() throws Exception {
-		assertThat(refuse(Request.upgrade("/chat/lobby?mode=unoffered").add("Sec-WebSocket-Protocol", "chat")).status())
-			.isEqualTo(500);
+		assertThat(refuse(client("/chat/lobby?mode=unoffered").subprotocols("chat")).status()).isEqualTo(500);
 	}
 
 	@Test
 	void refusesWith500When101CarriesTwoSubprotocols() throws Exception {
-		assertThat(refuse(Request.upgrade("/chat/lobby?mode=two").add("Sec-WebSocket-Protocol", "chat, superchat"))
-			.status()).isEqualTo(500);
+		assertThat(refuse(client("/chat/lobby?mode=two").subprotocols("chat", "superchat")).status()).isEqualTo(500);
 	}
 
 	@Test
 	void refusesWith500When101CarriesWrongAccept() throws Exception {
-		assertThat(refuse(Request.upgrade("/chat/lobby?mode=bad-accept")).status()).isEqualTo(500);
+		assertThat(refuse(client("/chat/lobby?mode=bad-accept")).status()).isEqualTo(500);
 	}
 
 	@Test
 	void refusesWith500WhenInterceptorThrows() throws Exception {
-		assertThat(refuse(Request.upgrade("/chat/lobby?mode=throw")).status()).isEqualTo(500);
+		assertThat(refuse(client("/chat/lobby?mode=throw")).status()).isEqualTo(500);
 	}
 
 	@Test
 	void runsTransportChecksBeforeInterceptor() throws Exception {
 		int calls = this.handshake.calls.get();
-		assertThat(refuse(Request.upgrade("/chat/lobby").set("Sec-WebSocket-Version", "8")).status()).isEqualTo(426);
-		assertThat(refuse(Request.upgrade("/chat/lobby").method("POST").add("Content-Length", "0")).status())
-			.isEqualTo(405);
-		assertThat(refuse(Request.upgrade("/chat/lobby").remove("Sec-WebSocket-Key")).status()).isEqualTo(400);
+		assertThat(refuse(client("/chat/lobby").header("Sec-WebSocket-Version", "8")).status()).isEqualTo(426);
+		assertThat(refuse(client("/chat/lobby").header("Content-Length", "0"), "POST").status()).isEqualTo(405);
+		assertThat(refuse(client("/chat/lobby").withoutHeader("Sec-WebSocket-Key")).status()).isEqualTo(400);
 		assertThat(this.handshake.calls.get()).isEqualTo(calls);
 	}
 
 	@Test
 	void keepsPathPathVariablesAttributesAndSubprotocolOnConnection() throws Exception {
-		URI uri = URI.create("ws://localhost:" + this.port + "/chat/lobby?mode=last-offered&user=alice");
-		try (JdkWebSocketClient client = JdkWebSocketClient.connectGreeted(uri, "chat", "superchat")) {
-			ConnectionInfo info = this.server.info(client.fd()).orElseThrow();
-			assertThat(info.fd()).isEqualTo(client.fd());
+		try (WebSocketTestConnection client = Greeter
+			.connect(client("/chat/lobby?mode=last-offered&user=alice").subprotocols("chat", "superchat"))) {
+			ConnectionInfo info = this.server.info(Greeter.fd(client)).orElseThrow();
+			assertThat(info.fd()).isEqualTo(Greeter.fd(client));
 			assertThat(info.path()).isEqualTo("/chat/lobby");
 			assertThat(info.pathVariables()).containsExactly(Map.entry("room", "lobby"));
 			assertThat(info.attributes()).containsEntry("user", "alice")
@@ -180,25 +173,26 @@ class CustomHandshakeInterceptorTests {
 
 	@Test
 	void doesNotClaimUpgradeOffPath() throws Exception {
-		try (RawWebSocket socket = RawWebSocket.connect(this.port)) {
-			assertThat(socket.send(Request.upgrade("/")).status()).isEqualTo(404);
-		}
-		try (RawWebSocket socket = RawWebSocket.connect(this.port)) {
-			assertThat(socket.send(Request.upgrade("/chat/lobby/more")).status()).isEqualTo(404);
-		}
+		assertThat(client("/").handshake().status()).isEqualTo(404);
+		assertThat(client("/chat/lobby/more").handshake().status()).isEqualTo(404);
 	}
 
-	private Response refuse(Request request) throws Exception {
-		try (RawWebSocket socket = RawWebSocket.connect(this.port)) {
-			Response response = socket.send(request);
-			assertThat(response.status()).as("status of a refused handshake").isNotEqualTo(101);
-			return response;
-		}
+	private WebSocketTestClient client(String target) {
+		return WebSocketTestClient.forPort(this.port).path(target);
+	}
+
+	private HandshakeResult refuse(WebSocketTestClient client) {
+		return refuse(client, "GET");
+	}
+
+	private HandshakeResult refuse(WebSocketTestClient client, String method) {
+		HandshakeResult response = client.handshake(method);
+		assertThat(response.status()).as("status of a refused handshake").isNotEqualTo(101);
+		return response;
 	}
 
 	@SpringBootConfiguration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
-	@Import(EventRecorder.class)
 	static class TestApplication {
 
 		@Bean

@@ -1,10 +1,11 @@
 package io.wsboot;
 
-import java.net.URI;
 import java.util.List;
 
-import io.wsboot.RawWebSocket.Request;
-import io.wsboot.RawWebSocket.Response;
+import io.wsboot.test.HandshakeResult;
+import io.wsboot.test.RawWebSocketConnection;
+import io.wsboot.test.WebSocketTestClient;
+import io.wsboot.test.WebSocketTestConnection;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -12,7 +13,6 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,78 +30,78 @@ class DefaultHandshakeInterceptorTests {
 
 	@Test
 	void selectsOfferedSubprotocol() throws Exception {
-		assertThat(handshake(Request.upgrade("/").add("Sec-WebSocket-Protocol", "superchat")))
+		assertThat(handshake(WebSocketTestClient.forPort(this.port).header("Sec-WebSocket-Protocol", "superchat")))
 			.containsExactly("superchat");
 	}
 
 	@Test
 	void selectsFirstSupportedSubprotocolOfCommaSeparatedOffer() throws Exception {
-		assertThat(handshake(Request.upgrade("/").add("Sec-WebSocket-Protocol", "foo, chat"))).containsExactly("chat");
+		assertThat(handshake(WebSocketTestClient.forPort(this.port).header("Sec-WebSocket-Protocol", "foo, chat")))
+			.containsExactly("chat");
 	}
 
 	@Test
 	void selectsFirstSupportedSubprotocolInClientOrder() throws Exception {
-		assertThat(handshake(Request.upgrade("/").add("Sec-WebSocket-Protocol", "superchat, chat")))
+		assertThat(
+				handshake(WebSocketTestClient.forPort(this.port).header("Sec-WebSocket-Protocol", "superchat, chat")))
 			.containsExactly("superchat");
 	}
 
 	@Test
 	void selectsSubprotocolOfferedOnSecondHeaderLine() throws Exception {
-		assertThat(handshake(
-				Request.upgrade("/").add("Sec-WebSocket-Protocol", "foo").add("Sec-WebSocket-Protocol", "superchat")))
-			.containsExactly("superchat");
+		assertThat(handshake(WebSocketTestClient.forPort(this.port)
+			.header("Sec-WebSocket-Protocol", "foo")
+			.header("Sec-WebSocket-Protocol", "superchat"))).containsExactly("superchat");
 	}
 
 	@Test
 	void trimsOfferedSubprotocols() throws Exception {
-		assertThat(handshake(Request.upgrade("/").add("Sec-WebSocket-Protocol", " foo ,  chat ")))
+		assertThat(handshake(WebSocketTestClient.forPort(this.port).header("Sec-WebSocket-Protocol", " foo ,  chat ")))
 			.containsExactly("chat");
 	}
 
 	@Test
 	void acceptsWithoutSubprotocolWhenNoneOfferedIsSupported() throws Exception {
-		assertThat(handshake(Request.upgrade("/").add("Sec-WebSocket-Protocol", "foo"))).isEmpty();
+		assertThat(handshake(WebSocketTestClient.forPort(this.port).header("Sec-WebSocket-Protocol", "foo"))).isEmpty();
 	}
 
 	@Test
 	void acceptsWithoutSubprotocolWhenNoneOffered() throws Exception {
-		assertThat(handshake(Request.upgrade("/"))).isEmpty();
+		assertThat(handshake(WebSocketTestClient.forPort(this.port))).isEmpty();
 	}
 
 	@Test
 	void doesNotNegotiateCompressionByDefault() throws Exception {
-		Request request = Request.upgrade("/").add("Sec-WebSocket-Extensions", "permessage-deflate");
-		try (RawWebSocket socket = RawWebSocket.connect(this.port)) {
-			Response response = socket.send(request).assertSwitchingProtocols(request);
-			assertThat(response.headers("sec-websocket-extensions")).isEmpty();
-		}
+		HandshakeResult response = WebSocketTestClient.forPort(this.port)
+			.header("Sec-WebSocket-Extensions", "permessage-deflate")
+			.handshake()
+			.expectSwitchingProtocols();
+		assertThat(response.headerValues("sec-websocket-extensions")).isEmpty();
 	}
 
 	@Test
 	void jdkClientGetsOfferedSubprotocol() throws Exception {
-		URI uri = URI.create("ws://localhost:" + this.port + "/");
-		try (JdkWebSocketClient client = JdkWebSocketClient.connect(uri, "foo", "superchat")) {
+		try (WebSocketTestConnection client = WebSocketTestClient.forPort(this.port)
+			.subprotocols("foo", "superchat")
+			.connect()) {
 			assertThat(client.subprotocol()).isEqualTo("superchat");
 		}
 	}
 
 	@Test
 	void leavesGetWithoutUpgradeToWebFlux() throws Exception {
-		try (RawWebSocket socket = RawWebSocket.connect(this.port)) {
-			assertThat(socket.send(Request.get("/")).status()).isEqualTo(404);
+		try (RawWebSocketConnection socket = WebSocketTestClient.forPort(this.port).openSocket()) {
+			socket.write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n");
+			assertThat(socket.readResponse().status()).isEqualTo(404);
 		}
 	}
 
-	private List<String> handshake(Request request) throws Exception {
-		try (RawWebSocket socket = RawWebSocket.connect(this.port)) {
-			Response response = socket.send(request).assertSwitchingProtocols(request);
-			return response.headers("sec-websocket-protocol");
-		}
+	private List<String> handshake(WebSocketTestClient client) {
+		return client.handshake().expectSwitchingProtocols().headerValues("sec-websocket-protocol");
 	}
 
 	@SpringBootConfiguration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
-	@Import(EventRecorder.class)
 	static class TestApplication {
 
 	}

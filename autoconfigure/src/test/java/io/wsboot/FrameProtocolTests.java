@@ -1,12 +1,16 @@
 package io.wsboot;
 
-import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
-import io.wsboot.EventRecorder.Kind;
-import io.wsboot.EventRecorder.Recorded;
-import io.wsboot.RawWebSocket.ServerFrame;
+import io.wsboot.ProtocolFailures.ClientAction;
 import io.wsboot.WebSocketCloseEvent.ClosedBy;
+import io.wsboot.test.RawWebSocketConnection;
+import io.wsboot.test.RawWebSocketConnection.ReceivedFrame;
+import io.wsboot.test.RecordWebSocketEvents;
+import io.wsboot.test.WebSocketEventRecorder;
+import io.wsboot.test.WebSocketTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -28,9 +32,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a raw socket.
  */
 @DirtiesContext
+@RecordWebSocketEvents
 @SpringBootTest(classes = FrameProtocolTests.TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = "spring.main.web-application-type=reactive")
 class FrameProtocolTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
 	private static final int FIN = 0x80;
 
@@ -50,7 +57,7 @@ class FrameProtocolTests {
 	private int port;
 
 	@Autowired
-	private EventRecorder recorder;
+	private WebSocketEventRecorder recorder;
 
 	@Autowired
 	private WebSocketServer server;
@@ -150,11 +157,11 @@ class FrameProtocolTests {
 			try {
 				socket.sendText("after the failure");
 			}
-			catch (IOException ex) {
+			catch (UncheckedIOException ex) {
 				// the server may have closed the TCP connection already
 			}
 		});
-		assertThat(this.recorder.texts(fd)).containsExactly("valid");
+		assertThat(this.recorder.messages(fd)).extracting(Frame::getData).containsExactly("valid");
 	}
 
 	@Test
@@ -163,101 +170,64 @@ class FrameProtocolTests {
 		for (int i = 0; i < payload.length; i++) {
 			payload[i] = (byte) (i * 7);
 		}
-		try (RawWebSocket socket = RawWebSocket.open(this.port, "/")) {
-			long fd = greetedFd(socket);
+		try (RawWebSocketConnection socket = WebSocketTestClient.forPort(this.port).connectRaw()) {
+			long fd = Greeter.readFd(socket);
 			socket.sendFrame(true, PING, payload);
-			ServerFrame pong = socket.readFrame();
+			ReceivedFrame pong = socket.readFrame();
 			assertThat(pong.opcode()).isEqualTo(PONG);
 			assertThat(pong.fin()).isTrue();
 			assertThat(pong.payload()).containsExactly(payload);
 			socket.sendFrame(true, PING, new byte[0]);
-			ServerFrame emptyPong = socket.readFrame();
+			ReceivedFrame emptyPong = socket.readFrame();
 			assertThat(emptyPong.opcode()).isEqualTo(PONG);
 			assertThat(emptyPong.payload()).isEmpty();
 			assertThat(this.server.isEstablished(fd)).isTrue();
-			assertThat(this.recorder.frames(fd)).isEmpty();
+			assertThat(this.recorder.messages(fd)).isEmpty();
 		}
 	}
 
 	@Test
 	void echoesCloseWithoutCodeAndEndsConnection() throws Exception {
 		long fd;
-		try (RawWebSocket socket = RawWebSocket.open(this.port, "/")) {
-			fd = greetedFd(socket);
+		try (RawWebSocketConnection socket = WebSocketTestClient.forPort(this.port).connectRaw()) {
+			fd = Greeter.readFd(socket);
 			socket.sendFrame(true, CLOSE, new byte[0]);
-			ServerFrame close = socket.readFrame();
+			ReceivedFrame close = socket.readFrame();
 			assertThat(close.opcode()).isEqualTo(CLOSE);
 			assertThat(close.payload()).isEmpty();
-			assertThat(socket.awaitServerClose(RawWebSocket.TIMEOUT)).isTrue();
+			assertThat(socket.awaitServerClose(TIMEOUT)).isTrue();
 		}
-		Recorded close = this.recorder.awaitClose(fd);
-		assertThat(close.code()).as("no status code received").isEqualTo(1005);
-		assertThat(close.closedBy()).isEqualTo(ClosedBy.CLIENT);
+		WebSocketCloseEvent close = this.recorder.awaitClose(fd, TIMEOUT);
+		assertThat(close.getCode()).as("no status code received").isEqualTo(1005);
+		assertThat(close.getClosedBy()).isEqualTo(ClosedBy.CLIENT);
 		assertThat(this.server.exists(fd)).isFalse();
 	}
 
 	@Test
 	void keepsOtherConnectionsWhenOneIsFailed() throws Exception {
-		try (RawWebSocket other = RawWebSocket.open(this.port, "/")) {
-			long otherFd = greetedFd(other);
+		try (RawWebSocketConnection other = WebSocketTestClient.forPort(this.port).connectRaw()) {
+			long otherFd = Greeter.readFd(other);
 			assertFailedWith(1002, (socket) -> socket.sendFrame(FIN | 0x5, true, new byte[0]));
 			other.sendText("still fine");
-			assertThat(this.recorder.awaitMessages(otherFd, 1)).extracting(Frame::getData)
+			assertThat(this.recorder.awaitMessages(otherFd, 1, TIMEOUT)).extracting(Frame::getData)
 				.containsExactly("still fine");
 			assertThat(this.server.push(otherFd, "pong")).isTrue();
-			assertThat(other.readText()).isEqualTo("pong");
+			assertThat(other.expectText()).isEqualTo("pong");
 		}
 	}
 
-	/**
-	 * Run an action that breaks the protocol and check that the server fails the
-	 * connection: a close frame with the code, the end of the TCP connection and one
-	 * close event with the code.
-	 */
 	private long assertFailedWith(int code, ClientAction action) throws Exception {
-		long fd;
-		try (RawWebSocket socket = RawWebSocket.open(this.port, "/")) {
-			fd = greetedFd(socket);
-			action.accept(socket);
-			ServerFrame close = socket.readFrame();
-			assertThat(close.opcode()).as("opcode of the server's answer").isEqualTo(CLOSE);
-			assertThat(close.closeCode()).as("close code of %s", close.closeReason()).isEqualTo(code);
-			try {
-				socket.sendClose(code, "");
-			}
-			catch (IOException ex) {
-				// a failed connection may be dropped without waiting for the answer
-			}
-			assertThat(socket.awaitServerClose(RawWebSocket.TIMEOUT)).as("TCP connection ended").isTrue();
-		}
-		Recorded event = this.recorder.awaitClose(fd);
-		assertThat(event.code()).as("code of the close event").isEqualTo(code);
-		assertThat(event.closedBy()).isEqualTo(ClosedBy.SERVER);
-		assertThat(this.recorder.kinds(fd)).filteredOn((kind) -> kind == Kind.CLOSE).hasSize(1);
-		assertThat(this.server.exists(fd)).isFalse();
-		return fd;
-	}
-
-	private static long greetedFd(RawWebSocket socket) throws Exception {
-		String greeting = socket.readText();
-		assertThat(greeting).startsWith("fd:");
-		return Long.parseLong(greeting.substring(3));
+		return ProtocolFailures.assertFailedWith(WebSocketTestClient.forPort(this.port), this.recorder, this.server,
+				code, action);
 	}
 
 	private static byte[] bytes(String text) {
 		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
-	@FunctionalInterface
-	interface ClientAction {
-
-		void accept(RawWebSocket socket) throws Exception;
-
-	}
-
 	@SpringBootConfiguration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
-	@Import({ EventRecorder.class, EventRecorder.Greeter.class })
+	@Import(Greeter.class)
 	static class TestApplication {
 
 	}

@@ -1,11 +1,12 @@
 package io.wsboot;
 
-import java.io.IOException;
-import java.net.URI;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 
-import io.wsboot.RawWebSocket.Request;
 import io.wsboot.autoconfigure.WsbootProperties;
+import io.wsboot.test.RawWebSocketConnection;
+import io.wsboot.test.WebSocketTestClient;
+import io.wsboot.test.WebSocketTestConnection;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -37,7 +38,7 @@ class HandshakeTimeoutTests {
 	@Test
 	void dropsConnectionThatSendsNothing() throws Exception {
 		long start = System.nanoTime();
-		try (RawWebSocket socket = RawWebSocket.connect(this.port)) {
+		try (RawWebSocketConnection socket = WebSocketTestClient.forPort(this.port).openSocket()) {
 			assertThat(socket.awaitServerClose(BOUND)).isTrue();
 		}
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
@@ -45,7 +46,7 @@ class HandshakeTimeoutTests {
 
 	@Test
 	void dropsConnectionThatSendsHalfARequest() throws Exception {
-		try (RawWebSocket socket = RawWebSocket.connect(this.port)) {
+		try (RawWebSocketConnection socket = WebSocketTestClient.forPort(this.port).openSocket()) {
 			socket.write("GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n");
 			assertThat(socket.awaitServerClose(BOUND)).isTrue();
 		}
@@ -55,7 +56,7 @@ class HandshakeTimeoutTests {
 	void dropsConnectionThatDripsHeadersPastDeadline() throws Exception {
 		long start = System.nanoTime();
 		boolean closed = false;
-		try (RawWebSocket socket = RawWebSocket.connect(this.port)) {
+		try (RawWebSocketConnection socket = WebSocketTestClient.forPort(this.port).openSocket()) {
 			socket.write("GET / HTTP/1.1\r\nHost: localhost\r\n");
 			for (int i = 0; !closed && Duration.ofNanos(System.nanoTime() - start).compareTo(BOUND) < 0; i++) {
 				closed = socket.awaitServerClose(Duration.ofMillis(100));
@@ -63,7 +64,7 @@ class HandshakeTimeoutTests {
 					try {
 						socket.write("X-Drip-" + i + ": " + i + "\r\n");
 					}
-					catch (IOException ex) {
+					catch (UncheckedIOException ex) {
 						closed = true;
 					}
 				}
@@ -74,28 +75,25 @@ class HandshakeTimeoutTests {
 
 	@Test
 	void keepsEstablishedConnectionOpenPastHandshakeTimeout() throws Exception {
-		try (JdkWebSocketClient client = JdkWebSocketClient
-			.connectGreeted(URI.create("ws://localhost:" + this.port + "/"))) {
+		try (WebSocketTestConnection client = Greeter.connect(WebSocketTestClient.forPort(this.port))) {
 			await().during(Duration.ofSeconds(1))
 				.atMost(BOUND)
-				.until(() -> this.server.isEstablished(client.fd()) && !client.isClosed());
-			assertThat(this.server.push(client.fd(), "still here")).isTrue();
-			assertThat(client.nextText()).isEqualTo("still here");
+				.until(() -> this.server.isEstablished(Greeter.fd(client)) && client.isOpen());
+			assertThat(this.server.push(Greeter.fd(client), "still here")).isTrue();
+			assertThat(client.expectText()).isEqualTo("still here");
 		}
 	}
 
 	@Test
 	void servesCompleteRequestsSentInTime() throws Exception {
-		try (RawWebSocket socket = RawWebSocket.connect(this.port)) {
-			Request request = Request.upgrade("/");
-			socket.send(request).assertSwitchingProtocols(request);
-			assertThat(socket.readText()).startsWith("fd:");
+		try (RawWebSocketConnection socket = WebSocketTestClient.forPort(this.port).connectRaw()) {
+			assertThat(socket.expectText()).startsWith("fd:");
 		}
 	}
 
 	@SpringBootConfiguration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
-	@Import({ EventRecorder.class, EventRecorder.Greeter.class })
+	@Import(Greeter.class)
 	static class TestApplication {
 
 	}

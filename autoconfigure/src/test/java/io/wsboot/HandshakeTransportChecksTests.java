@@ -1,9 +1,13 @@
 package io.wsboot;
 
-import java.net.URI;
+import java.time.Duration;
 
-import io.wsboot.RawWebSocket.Request;
-import io.wsboot.RawWebSocket.Response;
+import io.wsboot.test.HandshakeResult;
+import io.wsboot.test.RawWebSocketConnection;
+import io.wsboot.test.RecordWebSocketEvents;
+import io.wsboot.test.WebSocketEventRecorder;
+import io.wsboot.test.WebSocketTestClient;
+import io.wsboot.test.WebSocketTestConnection;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -26,186 +30,182 @@ import static org.awaitility.Awaitility.await;
  * Tests for the transport checks (RFC 6455 §4.2.1) that {@link WebSocketServer} runs on
  * every handshake, and for which requests it claims.
  */
+@RecordWebSocketEvents
 @SpringBootTest(classes = HandshakeTransportChecksTests.TestApplication.class,
 		webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.main.web-application-type=reactive", "wsboot.allowed-origins=https://good.example" })
 class HandshakeTransportChecksTests {
 
+	private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
 	@LocalServerPort
 	private int port;
 
 	@Autowired
-	private EventRecorder recorder;
+	private WebSocketEventRecorder recorder;
 
 	@Autowired
 	private WebSocketServer server;
 
 	@Test
 	void acceptsHandshakeOfJdkClient() throws Exception {
-		try (JdkWebSocketClient client = JdkWebSocketClient
-			.connectGreeted(URI.create("ws://localhost:" + this.port + "/"))) {
+		try (WebSocketTestConnection client = Greeter.connect(client())) {
 			assertThat(client.subprotocol()).isEmpty();
 			client.sendText("hello");
-			assertThat(this.recorder.awaitMessages(client.fd(), 1)).extracting(Frame::getData).containsExactly("hello");
+			assertThat(this.recorder.awaitMessages(Greeter.fd(client), 1, TIMEOUT)).extracting(Frame::getData)
+				.containsExactly("hello");
 		}
 	}
 
 	@Test
 	void acceptsValidUpgradeWithCorrectAcceptHeader() throws Exception {
-		try (RawWebSocket socket = RawWebSocket.connect(this.port)) {
-			Request request = Request.upgrade("/");
-			Response response = socket.send(request).assertSwitchingProtocols(request);
-			assertThat(response.headers("sec-websocket-protocol")).isEmpty();
-			assertThat(socket.readText()).startsWith("fd:");
+		try (RawWebSocketConnection socket = client().connectRaw()) {
+			assertThat(socket.handshakeResult().headerValues("sec-websocket-protocol")).isEmpty();
+			assertThat(socket.expectText()).startsWith("fd:");
 		}
 	}
 
 	@Test
 	void acceptsUpgradeAndConnectionTokensInAnyCase() throws Exception {
-		Request request = Request.upgrade("/").set("Upgrade", "WebSocket").set("Connection", "keep-alive, UPGRADE");
-		try (RawWebSocket socket = RawWebSocket.connect(this.port)) {
-			socket.send(request).assertSwitchingProtocols(request);
-		}
+		client().header("Upgrade", "WebSocket")
+			.header("Connection", "keep-alive, UPGRADE")
+			.handshake()
+			.expectSwitchingProtocols();
 	}
 
 	@Test
 	void rejectsMethodOtherThanGetWith405() throws Exception {
-		assertThat(send(Request.upgrade("/").method("POST").add("Content-Length", "0")).status()).isEqualTo(405);
+		assertThat(refuse(client().header("Content-Length", "0"), "POST").status()).isEqualTo(405);
 	}
 
 	@Test
 	void rejectsConnectionHeaderWithoutUpgradeTokenWith400() throws Exception {
-		assertThat(send(Request.upgrade("/").set("Connection", "keep-alive")).status()).isEqualTo(400);
+		assertThat(refuse(client().header("Connection", "keep-alive")).status()).isEqualTo(400);
 	}
 
 	@Test
 	void rejectsMissingConnectionHeaderWith400() throws Exception {
-		assertThat(send(Request.upgrade("/").remove("Connection")).status()).isEqualTo(400);
+		assertThat(refuse(client().withoutHeader("Connection")).status()).isEqualTo(400);
 	}
 
 	@Test
 	void acceptsWebsocketAmongOtherUpgradeTokens() throws Exception {
-		Request request = Request.upgrade("/").set("Upgrade", "h2c, websocket");
-		try (RawWebSocket socket = RawWebSocket.connect(this.port)) {
-			socket.send(request).assertSwitchingProtocols(request);
-			assertThat(socket.readText()).startsWith("fd:");
+		try (RawWebSocketConnection socket = client().header("Upgrade", "h2c, websocket").connectRaw()) {
+			assertThat(socket.expectText()).startsWith("fd:");
 		}
 	}
 
 	@Test
 	void leavesUpgradeToOtherProtocolNamedLikeWebsocketToApplication() throws Exception {
-		try (RawWebSocket socket = RawWebSocket.connect(this.port)) {
-			Response response = socket.send(Request.upgrade("/").set("Upgrade", "websocketx"));
-			assertThat(response.status()).isEqualTo(200);
-			assertThat(socket.readBody(response)).isEqualTo("home");
-		}
+		HandshakeResult response = client().header("Upgrade", "websocketx").handshake();
+		assertThat(response.status()).isEqualTo(200);
+		assertThat(response.body()).isEqualTo("home");
 	}
 
 	@Test
 	void rejectsVersion8With426AndSupportedVersion() throws Exception {
-		Response response = send(Request.upgrade("/").set("Sec-WebSocket-Version", "8"));
+		HandshakeResult response = refuse(client().header("Sec-WebSocket-Version", "8"));
 		assertThat(response.status()).isEqualTo(426);
-		assertThat(response.headers("sec-websocket-version")).containsExactly("13");
+		assertThat(response.headerValues("sec-websocket-version")).containsExactly("13");
 	}
 
 	@Test
 	void rejectsMissingVersionWith426AndSupportedVersion() throws Exception {
-		Response response = send(Request.upgrade("/").remove("Sec-WebSocket-Version"));
+		HandshakeResult response = refuse(client().withoutHeader("Sec-WebSocket-Version"));
 		assertThat(response.status()).isEqualTo(426);
-		assertThat(response.headers("sec-websocket-version")).containsExactly("13");
+		assertThat(response.headerValues("sec-websocket-version")).containsExactly("13");
 	}
 
 	@Test
 	void rejectsMissingKeyWith400() throws Exception {
-		assertThat(send(Request.upgrade("/").remove("Sec-WebSocket-Key")).status()).isEqualTo(400);
+		assertThat(refuse(client().withoutHeader("Sec-WebSocket-Key")).status()).isEqualTo(400);
 	}
 
 	@Test
 	void rejectsKeyOfTenBytesWith400() throws Exception {
-		assertThat(send(Request.upgrade("/").set("Sec-WebSocket-Key", "dGhlIHNhbXBsZQ==")).status()).isEqualTo(400);
+		assertThat(refuse(client().header("Sec-WebSocket-Key", "dGhlIHNhbXBsZQ==")).status()).isEqualTo(400);
 	}
 
 	@Test
 	void rejectsKeyInUrlSafeAlphabetWith400() throws Exception {
 		// 16 bytes in the URL-safe alphabet, invalid in the standard one
-		assertThat(send(Request.upgrade("/").set("Sec-WebSocket-Key", "-_-_-_-_-_-_-_-_-_-_-w==")).status())
-			.isEqualTo(400);
+		assertThat(refuse(client().header("Sec-WebSocket-Key", "-_-_-_-_-_-_-_-_-_-_-w==")).status()).isEqualTo(400);
 	}
 
 	@Test
 	void rejectsKeyThatIsNotBase64With400() throws Exception {
-		assertThat(send(Request.upgrade("/").set("Sec-WebSocket-Key", "not a key at all!")).status()).isEqualTo(400);
+		assertThat(refuse(client().header("Sec-WebSocket-Key", "not a key at all!")).status()).isEqualTo(400);
 	}
 
 	@Test
 	void rejectsHeadersOverLimitWith431() throws Exception {
-		try (RawWebSocket socket = RawWebSocket.connect(this.port)) {
-			Response response = socket.send(Request.upgrade("/").add("X-Padding", "x".repeat(16 * 1024)));
-			assertThat(response.status()).isEqualTo(431);
-			assertThat(socket.awaitServerClose(RawWebSocket.TIMEOUT)).as("connection closed after the 431").isTrue();
+		try (RawWebSocketConnection socket = client().header("X-Padding", "x".repeat(16 * 1024)).openSocket()) {
+			assertThat(socket.handshake().status()).isEqualTo(431);
+			assertThat(socket.awaitServerClose(TIMEOUT)).as("connection closed after the 431").isTrue();
 		}
 	}
 
 	@Test
 	void rejectsOriginNotAllowedWith403() throws Exception {
-		assertThat(send(Request.upgrade("/").add("Origin", "https://evil.example")).status()).isEqualTo(403);
+		assertThat(refuse(client().header("Origin", "https://evil.example")).status()).isEqualTo(403);
 	}
 
 	@Test
 	void acceptsAllowedOrigin() throws Exception {
-		Request request = Request.upgrade("/").add("Origin", "https://good.example");
-		try (RawWebSocket socket = RawWebSocket.connect(this.port)) {
-			socket.send(request).assertSwitchingProtocols(request);
-		}
+		client().header("Origin", "https://good.example").handshake().expectSwitchingProtocols();
 	}
 
 	@Test
 	void acceptsHandshakeWithoutOrigin() throws Exception {
-		Request request = Request.upgrade("/").remove("Origin");
-		try (RawWebSocket socket = RawWebSocket.connect(this.port)) {
-			socket.send(request).assertSwitchingProtocols(request);
-		}
+		client().withoutHeader("Origin").handshake().expectSwitchingProtocols();
 	}
 
 	@Test
 	void countsRejectedHandshakes() throws Exception {
 		long rejected = this.server.stats().rejectedHandshakes();
-		assertThat(send(Request.upgrade("/").set("Sec-WebSocket-Version", "8")).status()).isEqualTo(426);
-		await().atMost(EventRecorder.TIMEOUT).until(() -> this.server.stats().rejectedHandshakes() > rejected);
+		assertThat(refuse(client().header("Sec-WebSocket-Version", "8")).status()).isEqualTo(426);
+		await().atMost(TIMEOUT).until(() -> this.server.stats().rejectedHandshakes() > rejected);
 	}
 
 	@Test
 	void leavesGetWithoutUpgradeOnPathToApplication() throws Exception {
-		try (RawWebSocket socket = RawWebSocket.connect(this.port)) {
-			Response response = socket.send(Request.get("/"));
+		try (RawWebSocketConnection socket = client().openSocket()) {
+			socket.write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n");
+			HandshakeResult response = socket.readResponse();
 			assertThat(response.status()).isEqualTo(200);
-			assertThat(socket.readBody(response)).isEqualTo("home");
+			assertThat(response.body()).isEqualTo("home");
 		}
 	}
 
 	@Test
 	void leavesOtherUpgradeOnPathToApplication() throws Exception {
-		try (RawWebSocket socket = RawWebSocket.connect(this.port)) {
-			Response response = socket.send(Request.get("/")
-				.add("Upgrade", "h2c")
-				.add("Connection", "Upgrade, HTTP2-Settings")
-				.add("HTTP2-Settings", "AAMAAABkAARAAAAAAAIAAAAA"));
-			assertThat(response.status()).isEqualTo(200);
-			assertThat(socket.readBody(response)).isEqualTo("home");
-		}
+		HandshakeResult response = client().header("Upgrade", "h2c")
+			.header("Connection", "Upgrade, HTTP2-Settings")
+			.header("HTTP2-Settings", "AAMAAABkAARAAAAAAAIAAAAA")
+			.withoutHeader("Sec-WebSocket-Key")
+			.withoutHeader("Sec-WebSocket-Version")
+			.handshake();
+		assertThat(response.status()).isEqualTo(200);
+		assertThat(response.body()).isEqualTo("home");
 	}
 
-	private Response send(Request request) throws Exception {
-		try (RawWebSocket socket = RawWebSocket.connect(this.port)) {
-			Response response = socket.send(request);
-			assertThat(response.status()).as("status of a refused handshake").isNotEqualTo(101);
-			return response;
-		}
+	private WebSocketTestClient client() {
+		return WebSocketTestClient.forPort(this.port);
+	}
+
+	private HandshakeResult refuse(WebSocketTestClient client) {
+		return refuse(client, "GET");
+	}
+
+	private HandshakeResult refuse(WebSocketTestClient client, String method) {
+		HandshakeResult response = client.handshake(method);
+		assertThat(response.status()).as("status of a refused handshake").isNotEqualTo(101);
+		return response;
 	}
 
 	@SpringBootConfiguration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
-	@Import({ EventRecorder.class, EventRecorder.Greeter.class })
+	@Import(Greeter.class)
 	static class TestApplication {
 
 		@Bean

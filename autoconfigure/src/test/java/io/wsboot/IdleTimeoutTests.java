@@ -1,15 +1,18 @@
 package io.wsboot;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.wsboot.EventRecorder.Recorded;
-import io.wsboot.JdkWebSocketClient.CloseStatus;
-import io.wsboot.RawWebSocket.ServerFrame;
 import io.wsboot.WebSocketCloseEvent.ClosedBy;
 import io.wsboot.autoconfigure.WsbootProperties;
+import io.wsboot.test.RawWebSocketConnection;
+import io.wsboot.test.RawWebSocketConnection.ReceivedFrame;
+import io.wsboot.test.RecordWebSocketEvents;
+import io.wsboot.test.WebSocketEventRecorder;
+import io.wsboot.test.WebSocketTestClient;
+import io.wsboot.test.WebSocketTestConnection;
+import io.wsboot.test.WebSocketTestConnection.CloseStatus;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +35,8 @@ import static org.awaitility.Awaitility.await;
  */
 class IdleTimeoutTests {
 
+	private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
 	private static final int PING = 0x9;
 
 	private static final int PONG = 0xA;
@@ -40,6 +45,7 @@ class IdleTimeoutTests {
 
 	@Nested
 	@DirtiesContext
+	@RecordWebSocketEvents
 	@SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 			properties = { "spring.main.web-application-type=reactive", "wsboot.idle-timeout=500ms" })
 	class WithoutPings {
@@ -48,7 +54,7 @@ class IdleTimeoutTests {
 		private int port;
 
 		@Autowired
-		private EventRecorder recorder;
+		private WebSocketEventRecorder recorder;
 
 		@Autowired
 		private WebSocketServer server;
@@ -57,50 +63,50 @@ class IdleTimeoutTests {
 		void closesSilentConnectionWith1001AfterIdleTimeout() throws Exception {
 			long start = System.nanoTime();
 			long fd;
-			try (JdkWebSocketClient client = connect(this.port)) {
-				fd = client.fd();
-				CloseStatus close = client.awaitClose();
+			try (WebSocketTestConnection client = connect(this.port)) {
+				fd = Greeter.fd(client);
+				CloseStatus close = client.expectClose();
 				assertThat(close.code()).isEqualTo(WebSocketServer.GOING_AWAY);
 				assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
 			}
-			Recorded event = this.recorder.awaitClose(fd);
-			assertThat(event.code()).isEqualTo(WebSocketServer.GOING_AWAY);
-			assertThat(event.closedBy()).isEqualTo(ClosedBy.SERVER);
+			WebSocketCloseEvent event = this.recorder.awaitClose(fd, TIMEOUT);
+			assertThat(event.getCode()).isEqualTo(WebSocketServer.GOING_AWAY);
+			assertThat(event.getClosedBy()).isEqualTo(ClosedBy.SERVER);
 			assertThat(this.server.exists(fd)).isFalse();
 		}
 
 		@Test
 		void keepsConnectionThatKeepsSendingMessages() throws Exception {
-			try (JdkWebSocketClient client = connect(this.port)) {
+			try (WebSocketTestConnection client = connect(this.port)) {
 				for (int i = 0; i < 8; i++) {
 					client.sendText("m" + i);
-					assertStaysEstablished(this.server, client.fd(), Duration.ofMillis(200));
+					assertStaysEstablished(this.server, Greeter.fd(client), Duration.ofMillis(200));
 				}
-				assertThat(client.isClosed()).isFalse();
-				assertThat(this.recorder.awaitMessages(client.fd(), 8)).hasSize(8);
+				assertThat(client.isOpen()).isTrue();
+				assertThat(this.recorder.awaitMessages(Greeter.fd(client), 8, TIMEOUT)).hasSize(8);
 			}
 		}
 
 		@Test
 		void countsUnsolicitedPongsAsReceived() throws Exception {
-			try (RawWebSocket socket = RawWebSocket.open(this.port, "/")) {
+			try (RawWebSocketConnection socket = WebSocketTestClient.forPort(this.port).connectRaw()) {
 				long fd = greetedFd(socket);
 				for (int i = 0; i < 8; i++) {
 					socket.sendFrame(true, PONG, new byte[0]);
 					assertStaysEstablished(this.server, fd, Duration.ofMillis(200));
 				}
-				assertThat(this.recorder.frames(fd)).as("pongs are not messages").isEmpty();
+				assertThat(this.recorder.messages(fd)).as("pongs are not messages").isEmpty();
 			}
 		}
 
 		@Test
 		void closesConnectionThatOnlyReceivesPushes() throws Exception {
-			try (JdkWebSocketClient client = connect(this.port)) {
-				long fd = client.fd();
+			try (WebSocketTestConnection client = connect(this.port)) {
+				long fd = Greeter.fd(client);
 				long timer = this.server.tick(fd, Duration.ofMillis(50), () -> this.server.push(fd, "news"));
 				assertThat(timer).isNotEqualTo(-1);
-				assertThat(client.awaitClose().code()).isEqualTo(WebSocketServer.GOING_AWAY);
-				assertThat(this.recorder.awaitClose(fd).code()).isEqualTo(WebSocketServer.GOING_AWAY);
+				assertThat(client.expectClose().code()).isEqualTo(WebSocketServer.GOING_AWAY);
+				assertThat(this.recorder.awaitClose(fd, TIMEOUT).getCode()).isEqualTo(WebSocketServer.GOING_AWAY);
 			}
 		}
 
@@ -108,6 +114,7 @@ class IdleTimeoutTests {
 
 	@Nested
 	@DirtiesContext
+	@RecordWebSocketEvents
 	@SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
 			"spring.main.web-application-type=reactive", "wsboot.idle-timeout=600ms", "wsboot.ping-interval=150ms" })
 	class WithPingInterval {
@@ -116,29 +123,29 @@ class IdleTimeoutTests {
 		private int port;
 
 		@Autowired
-		private EventRecorder recorder;
+		private WebSocketEventRecorder recorder;
 
 		@Autowired
 		private WebSocketServer server;
 
 		@Test
 		void keepsClientThatAnswersPings() throws Exception {
-			try (JdkWebSocketClient client = connect(this.port)) {
-				assertStaysEstablished(this.server, client.fd(), Duration.ofMillis(2000));
-				assertThat(client.isClosed()).isFalse();
-				assertThat(this.server.push(client.fd(), "still here")).isTrue();
-				assertThat(client.nextText()).isEqualTo("still here");
+			try (WebSocketTestConnection client = connect(this.port)) {
+				assertStaysEstablished(this.server, Greeter.fd(client), Duration.ofMillis(2000));
+				assertThat(client.isOpen()).isTrue();
+				assertThat(this.server.push(Greeter.fd(client), "still here")).isTrue();
+				assertThat(client.expectText()).isEqualTo("still here");
 			}
 		}
 
 		@Test
 		void keepsRawClientThatAnswersEachPingWithPong() throws Exception {
-			try (RawWebSocket socket = RawWebSocket.open(this.port, "/")) {
+			try (RawWebSocketConnection socket = WebSocketTestClient.forPort(this.port).connectRaw()) {
 				long fd = greetedFd(socket);
 				long start = System.nanoTime();
 				int pings = 0;
 				while (Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofMillis(1500)) < 0) {
-					ServerFrame frame = socket.readFrame();
+					ReceivedFrame frame = socket.readFrame();
 					assertThat(frame.opcode()).as("frame %s", frame).isEqualTo(PING);
 					socket.sendFrame(true, PONG, frame.payload());
 					pings++;
@@ -151,10 +158,10 @@ class IdleTimeoutTests {
 		@Test
 		void closesClientThatDoesNotAnswerPingsWith1001() throws Exception {
 			long fd;
-			List<ServerFrame> frames = new ArrayList<>();
-			try (RawWebSocket socket = RawWebSocket.open(this.port, "/")) {
+			List<ReceivedFrame> frames = new ArrayList<>();
+			try (RawWebSocketConnection socket = WebSocketTestClient.forPort(this.port).connectRaw()) {
 				fd = greetedFd(socket);
-				ServerFrame frame;
+				ReceivedFrame frame;
 				do {
 					frame = socket.readFrame();
 					frames.add(frame);
@@ -163,33 +170,33 @@ class IdleTimeoutTests {
 				assertThat(frame.opcode()).as("frame %s", frame).isEqualTo(CLOSE);
 				assertThat(frame.closeCode()).isEqualTo(WebSocketServer.GOING_AWAY);
 				socket.sendClose(WebSocketServer.GOING_AWAY, "");
-				assertThat(socket.awaitServerClose(RawWebSocket.TIMEOUT)).isTrue();
+				assertThat(socket.awaitServerClose(TIMEOUT)).isTrue();
 			}
 			assertThat(frames).filteredOn((frame) -> frame.opcode() == PING).hasSizeGreaterThanOrEqualTo(2);
-			Recorded event = this.recorder.awaitClose(fd);
-			assertThat(event.code()).isEqualTo(WebSocketServer.GOING_AWAY);
-			assertThat(event.closedBy()).isEqualTo(ClosedBy.SERVER);
+			WebSocketCloseEvent event = this.recorder.awaitClose(fd, TIMEOUT);
+			assertThat(event.getCode()).isEqualTo(WebSocketServer.GOING_AWAY);
+			assertThat(event.getClosedBy()).isEqualTo(ClosedBy.SERVER);
 		}
 
 	}
 
-	private static JdkWebSocketClient connect(int port) throws Exception {
-		return JdkWebSocketClient.connectGreeted(URI.create("ws://localhost:" + port + "/"));
+	private static WebSocketTestConnection connect(int port) throws Exception {
+		return Greeter.connect(WebSocketTestClient.forPort(port));
 	}
 
 	private static void assertStaysEstablished(WebSocketServer server, long fd, Duration duration) {
 		await().during(duration).atMost(duration.plusSeconds(2)).until(() -> server.isEstablished(fd));
 	}
 
-	private static long greetedFd(RawWebSocket socket) throws Exception {
-		String greeting = socket.readText();
+	private static long greetedFd(RawWebSocketConnection socket) throws Exception {
+		String greeting = socket.expectText();
 		assertThat(greeting).startsWith("fd:");
 		return Long.parseLong(greeting.substring(3));
 	}
 
 	@SpringBootConfiguration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
-	@Import({ EventRecorder.class, EventRecorder.Greeter.class })
+	@Import(Greeter.class)
 	static class TestApplication {
 
 	}

@@ -1,13 +1,16 @@
 package io.wsboot;
 
-import java.net.URI;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.wsboot.EventRecorder.Kind;
-import io.wsboot.JdkWebSocketClient.CloseStatus;
+import io.wsboot.test.RecordWebSocketEvents;
+import io.wsboot.test.WebSocketEventRecorder;
+import io.wsboot.test.WebSocketTestClient;
+import io.wsboot.test.WebSocketTestConnection;
+import io.wsboot.test.WebSocketTestConnection.CloseStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -34,75 +37,79 @@ import static org.awaitility.Awaitility.await;
  */
 @ExtendWith(OutputCaptureExtension.class)
 @DirtiesContext
+@RecordWebSocketEvents
 @SpringBootTest(classes = ListenerFailureTests.TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = "spring.main.web-application-type=reactive")
 class ListenerFailureTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
 	@LocalServerPort
 	private int port;
 
 	@Autowired
-	private EventRecorder recorder;
+	private WebSocketEventRecorder recorder;
 
 	@Autowired
 	private WebSocketServer server;
 
 	@Test
 	void logsFailingMessageListenerOnceWithFdAndKeepsEveryConnection(CapturedOutput output) throws Exception {
-		try (JdkWebSocketClient failing = connect("/"); JdkWebSocketClient other = connect("/")) {
-			long fd = failing.fd();
+		try (WebSocketTestConnection failing = connect("/"); WebSocketTestConnection other = connect("/")) {
+			long fd = Greeter.fd(failing);
 			failing.sendText("boom");
 			failing.sendText("after");
 			other.sendText("unaffected");
-			assertThat(this.recorder.awaitMessages(fd, 2)).extracting(Frame::getData).containsExactly("boom", "after");
-			assertThat(this.recorder.awaitMessages(other.fd(), 1)).extracting(Frame::getData)
+			assertThat(this.recorder.awaitMessages(fd, 2, TIMEOUT)).extracting(Frame::getData)
+				.containsExactly("boom", "after");
+			assertThat(this.recorder.awaitMessages(Greeter.fd(other), 1, TIMEOUT)).extracting(Frame::getData)
 				.containsExactly("unaffected");
-			await().atMost(EventRecorder.TIMEOUT)
-				.until(() -> count(output.getAll(), ThrowingListener.failure("message", fd)) > 0);
+			await().atMost(TIMEOUT).until(() -> count(output.getAll(), ThrowingListener.failure("message", fd)) > 0);
 			assertThat(count(output.getAll(), "[fd=" + fd + "] Listener of WebSocketMessageEvent failed")).isOne();
 			assertThat(count(output.getAll(), ThrowingListener.failure("message", fd))).as("stack traces logged")
 				.isOne();
 			assertThat(this.server.isEstablished(fd)).isTrue();
-			assertThat(this.server.isEstablished(other.fd())).isTrue();
+			assertThat(this.server.isEstablished(Greeter.fd(other))).isTrue();
 			assertThat(this.server.push(fd, "still here")).isTrue();
-			assertThat(failing.nextText()).isEqualTo("still here");
-			assertThat(this.server.push(other.fd(), "me too")).isTrue();
-			assertThat(other.nextText()).isEqualTo("me too");
-			assertThat(failing.isClosed()).isFalse();
+			assertThat(failing.expectText()).isEqualTo("still here");
+			assertThat(this.server.push(Greeter.fd(other), "me too")).isTrue();
+			assertThat(other.expectText()).isEqualTo("me too");
+			assertThat(failing.isOpen()).isTrue();
 		}
 	}
 
 	@Test
 	void keepsConnectionWhoseOpenListenerFailed(CapturedOutput output) throws Exception {
-		try (JdkWebSocketClient client = connect("/?fail=open")) {
-			long fd = client.fd();
-			await().atMost(EventRecorder.TIMEOUT)
+		try (WebSocketTestConnection client = connect("/?fail=open")) {
+			long fd = Greeter.fd(client);
+			await().atMost(TIMEOUT)
 				.until(() -> count(output.getAll(), "[fd=" + fd + "] Listener of WebSocketOpenEvent failed") == 1);
 			client.sendText("hello");
-			assertThat(this.recorder.awaitMessages(fd, 1)).extracting(Frame::getData).containsExactly("hello");
+			assertThat(this.recorder.awaitMessages(fd, 1, TIMEOUT)).extracting(Frame::getData).containsExactly("hello");
 			assertThat(this.server.push(fd, "welcome anyway")).isTrue();
-			assertThat(client.nextText()).isEqualTo("welcome anyway");
+			assertThat(client.expectText()).isEqualTo("welcome anyway");
 		}
 	}
 
 	@Test
 	void logsFailingCloseListenerAndStillForgetsConnection(CapturedOutput output) throws Exception {
 		long fd;
-		try (JdkWebSocketClient client = connect("/?fail=close")) {
-			fd = client.fd();
-			client.sendClose(1000, "");
-			assertThat(client.awaitClose()).isEqualTo(new CloseStatus(1000, ""));
+		try (WebSocketTestConnection client = connect("/?fail=close")) {
+			fd = Greeter.fd(client);
+			client.close(1000, "");
+			assertThat(client.expectClose()).isEqualTo(new CloseStatus(1000, ""));
 		}
-		this.recorder.awaitClose(fd);
-		await().atMost(EventRecorder.TIMEOUT)
+		this.recorder.awaitClose(fd, TIMEOUT);
+		await().atMost(TIMEOUT)
 			.until(() -> count(output.getAll(), "[fd=" + fd + "] Listener of WebSocketCloseEvent failed") == 1);
-		assertThat(this.recorder.kinds(fd)).containsExactly(Kind.OPEN, Kind.CLOSE);
+		assertThat(this.recorder.events(fd)).hasExactlyElementsOfTypes(WebSocketOpenEvent.class,
+				WebSocketCloseEvent.class);
 		assertThat(this.server.exists(fd)).isFalse();
 		assertThat(this.server.connections()).doesNotContain(fd);
 	}
 
-	private JdkWebSocketClient connect(String target) throws Exception {
-		return JdkWebSocketClient.connectGreeted(URI.create("ws://localhost:" + this.port + target));
+	private WebSocketTestConnection connect(String target) throws Exception {
+		return Greeter.connect(WebSocketTestClient.forPort(this.port).path(target));
 	}
 
 	private static int count(String text, String part) {
@@ -116,7 +123,7 @@ class ListenerFailureTests {
 
 	@SpringBootConfiguration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
-	@Import({ EventRecorder.class, EventRecorder.Greeter.class, ThrowingListener.class })
+	@Import({ Greeter.class, ThrowingListener.class })
 	static class TestApplication {
 
 	}

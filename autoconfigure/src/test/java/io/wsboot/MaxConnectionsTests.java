@@ -1,10 +1,13 @@
 package io.wsboot;
 
-import java.net.URI;
+import java.time.Duration;
 
-import io.wsboot.RawWebSocket.Request;
-import io.wsboot.RawWebSocket.Response;
 import io.wsboot.autoconfigure.WsbootProperties;
+import io.wsboot.test.RawWebSocketConnection;
+import io.wsboot.test.RecordWebSocketEvents;
+import io.wsboot.test.WebSocketEventRecorder;
+import io.wsboot.test.WebSocketTestClient;
+import io.wsboot.test.WebSocketTestConnection;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,47 +28,50 @@ import static org.awaitility.Awaitility.await;
  * gets 503, and places free up as connections close.
  */
 @DirtiesContext
+@RecordWebSocketEvents
 @SpringBootTest(classes = MaxConnectionsTests.TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.main.web-application-type=reactive", "wsboot.max-connections=2" })
 class MaxConnectionsTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
 	@LocalServerPort
 	private int port;
 
 	@Autowired
-	private EventRecorder recorder;
+	private WebSocketEventRecorder recorder;
 
 	@Autowired
 	private WebSocketServer server;
 
 	@BeforeEach
 	void noConnectionsLeftByOtherTests() {
-		await().atMost(EventRecorder.TIMEOUT).until(() -> this.server.stats().connections() == 0);
+		await().atMost(TIMEOUT).until(() -> this.server.stats().connections() == 0);
 	}
 
 	@Test
 	void refusesHandshakeBeyondMaxConnectionsWith503() throws Exception {
-		try (JdkWebSocketClient first = connect(); JdkWebSocketClient second = connect()) {
+		try (WebSocketTestConnection first = connect(); WebSocketTestConnection second = connect()) {
 			long rejected = this.server.stats().rejectedHandshakes();
-			int opens = this.recorder.opens().size();
+			int opens = this.recorder.events(WebSocketOpenEvent.class).size();
 			assertThat(handshakeStatus()).isEqualTo(503);
 			assertThat(this.server.stats().rejectedHandshakes()).isEqualTo(rejected + 1);
-			assertThat(this.recorder.opens()).hasSize(opens);
-			assertThat(this.server.connections()).containsExactly(first.fd(), second.fd());
-			assertThat(this.server.push(first.fd(), "still served")).isTrue();
-			assertThat(first.nextText()).isEqualTo("still served");
+			assertThat(this.recorder.events(WebSocketOpenEvent.class)).hasSize(opens);
+			assertThat(this.server.connections()).containsExactly(Greeter.fd(first), Greeter.fd(second));
+			assertThat(this.server.push(Greeter.fd(first), "still served")).isTrue();
+			assertThat(first.expectText()).isEqualTo("still served");
 		}
 	}
 
 	@Test
 	void freesPlaceWhenClientClosesConnection() throws Exception {
-		try (JdkWebSocketClient first = connect(); JdkWebSocketClient second = connect()) {
+		try (WebSocketTestConnection first = connect(); WebSocketTestConnection second = connect()) {
 			assertThat(handshakeStatus()).isEqualTo(503);
-			second.sendClose(1000, "");
-			second.awaitClose();
-			this.recorder.awaitClose(second.fd());
-			try (JdkWebSocketClient third = connect()) {
-				assertThat(this.server.connections()).containsExactly(first.fd(), third.fd());
+			second.close(1000, "");
+			second.expectClose();
+			this.recorder.awaitClose(Greeter.fd(second), TIMEOUT);
+			try (WebSocketTestConnection third = connect()) {
+				assertThat(this.server.connections()).containsExactly(Greeter.fd(first), Greeter.fd(third));
 				assertThat(handshakeStatus()).isEqualTo(503);
 			}
 		}
@@ -73,12 +79,12 @@ class MaxConnectionsTests {
 
 	@Test
 	void freesPlaceWhenServerDisconnects() throws Exception {
-		try (JdkWebSocketClient first = connect(); JdkWebSocketClient second = connect()) {
-			assertThat(this.server.disconnect(first.fd(), 4000, "make room")).isTrue();
-			first.awaitClose();
-			this.recorder.awaitClose(first.fd());
-			try (JdkWebSocketClient third = connect()) {
-				assertThat(this.server.connections()).containsExactly(second.fd(), third.fd());
+		try (WebSocketTestConnection first = connect(); WebSocketTestConnection second = connect()) {
+			assertThat(this.server.disconnect(Greeter.fd(first), 4000, "make room")).isTrue();
+			first.expectClose();
+			this.recorder.awaitClose(Greeter.fd(first), TIMEOUT);
+			try (WebSocketTestConnection third = connect()) {
+				assertThat(this.server.connections()).containsExactly(Greeter.fd(second), Greeter.fd(third));
 			}
 		}
 	}
@@ -86,60 +92,64 @@ class MaxConnectionsTests {
 	@Test
 	void freesPlaceWhenTcpConnectionDrops() throws Exception {
 		long fd;
-		try (JdkWebSocketClient first = connect(); JdkWebSocketClient second = connect()) {
-			fd = first.fd();
+		try (WebSocketTestConnection first = connect(); WebSocketTestConnection second = connect()) {
+			fd = Greeter.fd(first);
 		}
-		this.recorder.awaitClose(fd);
-		await().atMost(EventRecorder.TIMEOUT).until(() -> this.server.stats().connections() == 0);
-		try (JdkWebSocketClient third = connect(); JdkWebSocketClient fourth = connect()) {
-			assertThat(this.server.connections()).containsExactly(third.fd(), fourth.fd());
+		this.recorder.awaitClose(fd, TIMEOUT);
+		await().atMost(TIMEOUT).until(() -> this.server.stats().connections() == 0);
+		try (WebSocketTestConnection third = connect(); WebSocketTestConnection fourth = connect()) {
+			assertThat(this.server.connections()).containsExactly(Greeter.fd(third), Greeter.fd(fourth));
 		}
 	}
 
 	@Test
 	void doesNotCountRefusedHandshakes() throws Exception {
 		for (int i = 0; i < 5; i++) {
-			assertThat(handshakeStatus(Request.upgrade("/").set("Sec-WebSocket-Version", "8"))).isEqualTo(426);
-			assertThat(handshakeStatus(Request.upgrade("/").method("POST").add("Content-Length", "0"))).isEqualTo(405);
+			assertThat(handshakeStatus(WebSocketTestClient.forPort(this.port).header("Sec-WebSocket-Version", "8")))
+				.isEqualTo(426);
+			assertThat(handshakeStatus(WebSocketTestClient.forPort(this.port).header("Content-Length", "0"), "POST"))
+				.isEqualTo(405);
 		}
-		try (JdkWebSocketClient first = connect(); JdkWebSocketClient second = connect()) {
-			assertThat(this.server.connections()).containsExactly(first.fd(), second.fd());
+		try (WebSocketTestConnection first = connect(); WebSocketTestConnection second = connect()) {
+			assertThat(this.server.connections()).containsExactly(Greeter.fd(first), Greeter.fd(second));
 		}
 	}
 
 	@Test
 	void freesPlacesOfClientsThatLeaveDuringHandshake() throws Exception {
 		for (int i = 0; i < 20; i++) {
-			try (RawWebSocket socket = RawWebSocket.connect(this.port)) {
-				socket.write(Request.upgrade("/").toString());
+			try (RawWebSocketConnection socket = WebSocketTestClient.forPort(this.port).openSocket()) {
+				socket.write("GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+						+ "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
 			}
 		}
-		await().atMost(EventRecorder.TIMEOUT).until(() -> this.server.stats().connections() == 0);
-		await().atMost(EventRecorder.TIMEOUT).untilAsserted(() -> {
-			try (JdkWebSocketClient first = connect(); JdkWebSocketClient second = connect()) {
-				assertThat(this.server.connections()).containsExactly(first.fd(), second.fd());
+		await().atMost(TIMEOUT).until(() -> this.server.stats().connections() == 0);
+		await().atMost(TIMEOUT).untilAsserted(() -> {
+			try (WebSocketTestConnection first = connect(); WebSocketTestConnection second = connect()) {
+				assertThat(this.server.connections()).containsExactly(Greeter.fd(first), Greeter.fd(second));
 			}
 		});
 	}
 
-	private JdkWebSocketClient connect() throws Exception {
-		return JdkWebSocketClient.connectGreeted(URI.create("ws://localhost:" + this.port + "/"));
+	private WebSocketTestConnection connect() {
+		return Greeter.connect(WebSocketTestClient.forPort(this.port));
 	}
 
 	private int handshakeStatus() throws Exception {
-		return handshakeStatus(Request.upgrade("/"));
+		return handshakeStatus(WebSocketTestClient.forPort(this.port));
 	}
 
-	private int handshakeStatus(Request request) throws Exception {
-		try (RawWebSocket socket = RawWebSocket.connect(this.port)) {
-			Response response = socket.send(request);
-			return response.status();
-		}
+	private int handshakeStatus(WebSocketTestClient client) {
+		return handshakeStatus(client, "GET");
+	}
+
+	private int handshakeStatus(WebSocketTestClient client, String method) {
+		return client.handshake(method).status();
 	}
 
 	@SpringBootConfiguration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
-	@Import({ EventRecorder.class, EventRecorder.Greeter.class })
+	@Import(Greeter.class)
 	static class TestApplication {
 
 	}

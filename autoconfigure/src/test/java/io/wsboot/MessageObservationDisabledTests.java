@@ -1,9 +1,12 @@
 package io.wsboot;
 
-import java.net.URI;
 import java.time.Duration;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.wsboot.test.RecordWebSocketEvents;
+import io.wsboot.test.WebSocketEventRecorder;
+import io.wsboot.test.WebSocketTestClient;
+import io.wsboot.test.WebSocketTestConnection;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -23,6 +26,7 @@ import static org.awaitility.Awaitility.await;
  * Boot's {@code management.observations.enable.wsboot.message=false} while the meters
  * still count.
  */
+@RecordWebSocketEvents
 @SpringBootTest(classes = MessageObservationDisabledTests.TestApplication.class,
 		webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "spring.main.web-application-type=reactive",
 				"management.observations.enable.wsboot.message=false" })
@@ -37,14 +41,13 @@ class MessageObservationDisabledTests {
 	private SimpleMeterRegistry registry;
 
 	@Autowired
-	private EventRecorder recorder;
+	private WebSocketEventRecorder recorder;
 
 	@Test
 	void recordsNoMessageObservationButCountsMessages() throws Exception {
-		try (JdkWebSocketClient client = JdkWebSocketClient
-			.connectGreeted(URI.create("ws://localhost:" + this.port + "/"))) {
+		try (WebSocketTestConnection client = Greeter.connect(WebSocketTestClient.forPort(this.port))) {
 			client.sendText("hello");
-			this.recorder.awaitMessages(client.fd(), 1);
+			this.recorder.awaitMessages(Greeter.fd(client), 1, TIMEOUT);
 			await().atMost(TIMEOUT)
 				.untilAsserted(() -> assertThat(
 						this.registry.get("wsboot.messages.received").tag("type", "text").functionCounter().count())
@@ -56,7 +59,7 @@ class MessageObservationDisabledTests {
 
 	@SpringBootConfiguration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
-	@Import({ EventRecorder.class, EventRecorder.Greeter.class })
+	@Import(Greeter.class)
 	static class TestApplication {
 
 		@Bean

@@ -1,6 +1,5 @@
 package io.wsboot;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -14,10 +13,13 @@ import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.search.Search;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.wsboot.JdkWebSocketClient.CloseStatus;
-import io.wsboot.RawWebSocket.Request;
 import io.wsboot.metrics.WsbootMeterBinder;
 import io.wsboot.metrics.WsbootMeters;
+import io.wsboot.test.RecordWebSocketEvents;
+import io.wsboot.test.WebSocketEventRecorder;
+import io.wsboot.test.WebSocketTestClient;
+import io.wsboot.test.WebSocketTestConnection;
+import io.wsboot.test.WebSocketTestConnection.CloseStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +42,7 @@ import static org.awaitility.Awaitility.await;
  * by {@link WsbootMeterBinder}), read back from a {@link SimpleMeterRegistry} after real
  * connections.
  */
+@RecordWebSocketEvents
 @SpringBootTest(classes = MetricsTests.TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.main.web-application-type=reactive", "wsboot.allowed-origins=https://good.example" })
 class MetricsTests {
@@ -62,7 +65,7 @@ class MetricsTests {
 	private WebSocketServer server;
 
 	@Autowired
-	private EventRecorder recorder;
+	private WebSocketEventRecorder recorder;
 
 	@Autowired
 	private StartupMeters startupMeters;
@@ -120,26 +123,29 @@ class MetricsTests {
 		Map<String, Double> before = snapshot();
 		double activeBefore = gauge("wsboot.connections.active");
 		long bytesSent = 0;
-		try (JdkWebSocketClient first = connect(); JdkWebSocketClient second = connect()) {
-			bytesSent += ("fd:" + first.fd()).length() + ("fd:" + second.fd()).length();
+		try (WebSocketTestConnection first = connect(); WebSocketTestConnection second = connect()) {
+			bytesSent += ("fd:" + Greeter.fd(first)).length() + ("fd:" + Greeter.fd(second)).length();
 			assertThat(gauge("wsboot.connections.active")).isEqualTo(activeBefore + 2);
 			first.sendText("hello");
-			assertThat(first.nextText()).isEqualTo("hello");
+			assertThat(first.expectText()).isEqualTo("hello");
 			first.sendBinary(new byte[] { 1, 2, 3 });
-			assertThat(first.nextBinary()).containsExactly(1, 2, 3);
+			assertThat(first.expectBinary()).containsExactly(1, 2, 3);
 			second.sendText("h\u00e9");
-			assertThat(second.nextText()).isEqualTo("h\u00e9");
+			assertThat(second.expectText()).isEqualTo("h\u00e9");
 			bytesSent += 5 + 3 + 3;
-			assertThat(rawStatus(Request.upgrade("/").set("Sec-WebSocket-Version", "8"))).isEqualTo(426);
-			assertThat(rawStatus(Request.upgrade("/").remove("Sec-WebSocket-Key"))).isEqualTo(400);
-			assertThat(rawStatus(Request.upgrade("/").add("Origin", "https://evil.example"))).isEqualTo(403);
+			assertThat(rawStatus(WebSocketTestClient.forPort(this.port).header("Sec-WebSocket-Version", "8")))
+				.isEqualTo(426);
+			assertThat(rawStatus(WebSocketTestClient.forPort(this.port).withoutHeader("Sec-WebSocket-Key")))
+				.isEqualTo(400);
+			assertThat(rawStatus(WebSocketTestClient.forPort(this.port).header("Origin", "https://evil.example")))
+				.isEqualTo(403);
 			assertThat(this.server.push(UNKNOWN_FD, "lost")).isFalse();
-			first.sendClose(1000, "done");
-			assertThat(first.awaitClose().code()).isEqualTo(1000);
-			this.recorder.awaitClose(first.fd());
-			assertThat(this.server.disconnect(second.fd(), 4000, "bye")).isTrue();
-			assertThat(second.awaitClose()).isEqualTo(new CloseStatus(4000, "bye"));
-			this.recorder.awaitClose(second.fd());
+			first.close(1000, "done");
+			assertThat(first.expectClose().code()).isEqualTo(1000);
+			this.recorder.awaitClose(Greeter.fd(first), TIMEOUT);
+			assertThat(this.server.disconnect(Greeter.fd(second), 4000, "bye")).isTrue();
+			assertThat(second.expectClose()).isEqualTo(new CloseStatus(4000, "bye"));
+			this.recorder.awaitClose(Greeter.fd(second), TIMEOUT);
 		}
 		await().atMost(TIMEOUT)
 			.untilAsserted(() -> assertThat(gauge("wsboot.connections.active")).isEqualTo(activeBefore));
@@ -172,11 +178,11 @@ class MetricsTests {
 
 	@Test
 	void metersAgreeWithStats() throws Exception {
-		try (JdkWebSocketClient client = connect()) {
+		try (WebSocketTestConnection client = connect()) {
 			client.sendText("stats");
-			assertThat(client.nextText()).isEqualTo("stats");
+			assertThat(client.expectText()).isEqualTo("stats");
 			client.sendBinary(new byte[] { 9 });
-			assertThat(client.nextBinary()).containsExactly(9);
+			assertThat(client.expectBinary()).containsExactly(9);
 			WebSocketStats stats = this.server.stats();
 			assertThat(gauge("wsboot.connections.active")).isEqualTo(stats.connections());
 			assertThat(sum("wsboot.messages.received")).isEqualTo(stats.messagesReceived());
@@ -194,13 +200,13 @@ class MetricsTests {
 	@Test
 	void timersGaugeFollowsConnectionBoundTimers() throws Exception {
 		double timersBefore = gauge("wsboot.timers.active");
-		try (JdkWebSocketClient client = connect()) {
+		try (WebSocketTestConnection client = connect()) {
 			client.sendText("tick");
-			assertThat(client.nextText()).isEqualTo("tick");
+			assertThat(client.expectText()).isEqualTo("tick");
 			assertThat(gauge("wsboot.timers.active")).isEqualTo(timersBefore + 1);
-			client.sendClose(1000, "");
-			client.awaitClose();
-			this.recorder.awaitClose(client.fd());
+			client.close(1000, "");
+			client.expectClose();
+			this.recorder.awaitClose(Greeter.fd(client), TIMEOUT);
 		}
 		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(gauge("wsboot.timers.active")).isEqualTo(timersBefore));
 		assertThat(this.server.stats().timers()).isZero();
@@ -208,9 +214,9 @@ class MetricsTests {
 
 	@Test
 	void messageObservationsAreRecordedAsTimers() throws Exception {
-		try (JdkWebSocketClient client = connect()) {
+		try (WebSocketTestConnection client = connect()) {
 			client.sendText("observed");
-			assertThat(client.nextText()).isEqualTo("observed");
+			assertThat(client.expectText()).isEqualTo("observed");
 		}
 		await().atMost(TIMEOUT).untilAsserted(() -> {
 			assertThat(this.registry.find("wsboot.message").tag("type", "text").timer()).isNotNull();
@@ -220,14 +226,12 @@ class MetricsTests {
 		});
 	}
 
-	private JdkWebSocketClient connect() throws Exception {
-		return JdkWebSocketClient.connectGreeted(URI.create("ws://localhost:" + this.port + "/"));
+	private WebSocketTestConnection connect() {
+		return Greeter.connect(WebSocketTestClient.forPort(this.port));
 	}
 
-	private int rawStatus(Request request) throws Exception {
-		try (RawWebSocket socket = RawWebSocket.connect(this.port)) {
-			return socket.send(request).status();
-		}
+	private int rawStatus(WebSocketTestClient client) {
+		return client.handshake().status();
 	}
 
 	private double gauge(String name) {
@@ -264,7 +268,7 @@ class MetricsTests {
 
 	@SpringBootConfiguration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
-	@Import({ EventRecorder.class, EventRecorder.Greeter.class, Echo.class })
+	@Import({ Greeter.class, Echo.class })
 	static class TestApplication {
 
 		@Bean

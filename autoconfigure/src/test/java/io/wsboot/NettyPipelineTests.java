@@ -15,7 +15,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionDecoder;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import io.netty.util.Version;
-import io.wsboot.RawWebSocket.Request;
+import io.wsboot.test.RawWebSocketConnection;
+import io.wsboot.test.WebSocketTestClient;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.netty.NettyPipeline;
@@ -60,10 +61,8 @@ class NettyPipelineTests {
 
 	@Test
 	void connectionWithoutExtensionHasTheHandlersTheServerLooksUp() throws Exception {
-		try (RawWebSocket socket = RawWebSocket.connect(this.port)) {
-			Request request = Request.upgrade("/");
-			socket.send(request).assertSwitchingProtocols(request);
-			assertThat(socket.readText()).startsWith("fd:");
+		try (RawWebSocketConnection socket = WebSocketTestClient.forPort(this.port).connectRaw()) {
+			assertThat(socket.expectText()).startsWith("fd:");
 			Pipeline pipeline = Pipeline.of(connectionChannel());
 			pipeline.assertHandlersTheServerLooksUp();
 			assertThat(pipeline.handlers()).as(pipeline.description())
@@ -74,9 +73,10 @@ class NettyPipelineTests {
 
 	@Test
 	void connectionWithPermessageDeflateHasTheHandlersTheServerLooksUp() throws Exception {
-		try (RawWebSocket socket = RawWebSocket.connect(this.port)) {
-			Request request = Request.upgrade("/").add("Sec-WebSocket-Extensions", "permessage-deflate");
-			socket.send(request).assertSwitchingProtocols(request);
+		try (RawWebSocketConnection socket = WebSocketTestClient.forPort(this.port)
+			.header("Sec-WebSocket-Extensions", "permessage-deflate")
+			.connectRaw()) {
+			assertThat(socket.handshakeResult().header("sec-websocket-extensions")).startsWith("permessage-deflate");
 			assertThat(socket.readFrame()).isNotNull();
 			Pipeline pipeline = Pipeline.of(connectionChannel());
 			pipeline.assertHandlersTheServerLooksUp();
@@ -171,7 +171,7 @@ class NettyPipelineTests {
 
 	@SpringBootConfiguration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
-	@Import({ EventRecorder.class, EventRecorder.Greeter.class })
+	@Import(Greeter.class)
 	static class TestApplication {
 
 		static final Queue<Channel> channels = new ConcurrentLinkedQueue<>();

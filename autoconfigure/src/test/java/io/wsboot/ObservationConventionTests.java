@@ -1,18 +1,20 @@
 package io.wsboot;
 
-import java.net.URI;
 import java.time.Duration;
 
 import io.micrometer.common.KeyValues;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
-import io.wsboot.RawWebSocket.Request;
 import io.wsboot.observation.DefaultHandshakeObservationConvention;
 import io.wsboot.observation.DefaultMessageObservationConvention;
 import io.wsboot.observation.HandshakeObservationContext;
 import io.wsboot.observation.HandshakeObservationConvention;
 import io.wsboot.observation.MessageObservationContext;
 import io.wsboot.observation.MessageObservationConvention;
+import io.wsboot.test.RecordWebSocketEvents;
+import io.wsboot.test.WebSocketEventRecorder;
+import io.wsboot.test.WebSocketTestClient;
+import io.wsboot.test.WebSocketTestConnection;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +35,7 @@ import static org.awaitility.Awaitility.await;
  * conventions of the application's ({@link HandshakeObservationConvention} and
  * {@link MessageObservationConvention} beans).
  */
+@RecordWebSocketEvents
 @SpringBootTest(classes = ObservationConventionTests.TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = "spring.main.web-application-type=reactive")
 class ObservationConventionTests {
@@ -49,7 +52,7 @@ class ObservationConventionTests {
 	private WebSocketServer server;
 
 	@Autowired
-	private EventRecorder recorder;
+	private WebSocketEventRecorder recorder;
 
 	@BeforeEach
 	void clearObservations() {
@@ -59,7 +62,7 @@ class ObservationConventionTests {
 
 	@Test
 	void usesHandshakeConventionBean() throws Exception {
-		try (JdkWebSocketClient client = connect()) {
+		try (WebSocketTestConnection client = connect()) {
 			await().atMost(TIMEOUT)
 				.untilAsserted(() -> TestObservationRegistryAssert.assertThat(this.registry)
 					.hasObservationWithNameEqualTo("chat.handshake")
@@ -76,9 +79,8 @@ class ObservationConventionTests {
 
 	@Test
 	void usesHandshakeConventionBeanForRejectedHandshake() throws Exception {
-		try (RawWebSocket socket = RawWebSocket.connect(this.port)) {
-			assertThat(socket.send(Request.upgrade("/").remove("Sec-WebSocket-Key")).status()).isEqualTo(400);
-		}
+		assertThat(WebSocketTestClient.forPort(this.port).withoutHeader("Sec-WebSocket-Key").handshake().status())
+			.isEqualTo(400);
 		await().atMost(TIMEOUT)
 			.untilAsserted(() -> TestObservationRegistryAssert.assertThat(this.registry)
 				.hasObservationWithNameEqualTo("chat.handshake")
@@ -91,9 +93,9 @@ class ObservationConventionTests {
 
 	@Test
 	void usesMessageConventionBean() throws Exception {
-		try (JdkWebSocketClient client = connect()) {
+		try (WebSocketTestConnection client = connect()) {
 			client.sendText("hello");
-			this.recorder.awaitMessages(client.fd(), 1);
+			this.recorder.awaitMessages(Greeter.fd(client), 1, TIMEOUT);
 			await().atMost(TIMEOUT)
 				.untilAsserted(() -> TestObservationRegistryAssert.assertThat(this.registry)
 					.hasObservationWithNameEqualTo("chat.message")
@@ -106,13 +108,13 @@ class ObservationConventionTests {
 		}
 	}
 
-	private JdkWebSocketClient connect() throws Exception {
-		return JdkWebSocketClient.connectGreeted(URI.create("ws://localhost:" + this.port + "/"));
+	private WebSocketTestConnection connect() {
+		return Greeter.connect(WebSocketTestClient.forPort(this.port));
 	}
 
 	@SpringBootConfiguration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
-	@Import({ EventRecorder.class, EventRecorder.Greeter.class })
+	@Import(Greeter.class)
 	static class TestApplication {
 
 		@Bean

@@ -1,6 +1,5 @@
 package io.wsboot;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -9,11 +8,14 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
-import io.wsboot.RawWebSocket.Request;
 import io.wsboot.observation.DefaultHandshakeObservationConvention;
 import io.wsboot.observation.DefaultMessageObservationConvention;
 import io.wsboot.observation.HandshakeObservationContext;
 import io.wsboot.observation.MessageObservationContext;
+import io.wsboot.test.RecordWebSocketEvents;
+import io.wsboot.test.WebSocketEventRecorder;
+import io.wsboot.test.WebSocketTestClient;
+import io.wsboot.test.WebSocketTestConnection;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +37,7 @@ import static org.awaitility.Awaitility.await;
  * default conventions ({@link DefaultHandshakeObservationConvention},
  * {@link DefaultMessageObservationConvention}).
  */
+@RecordWebSocketEvents
 @SpringBootTest(classes = ObservationTests.TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.main.web-application-type=reactive", "wsboot.path=/chat/{room}" })
 class ObservationTests {
@@ -51,7 +54,7 @@ class ObservationTests {
 	private WebSocketServer server;
 
 	@Autowired
-	private EventRecorder recorder;
+	private WebSocketEventRecorder recorder;
 
 	@Autowired
 	private CurrentObservations current;
@@ -65,7 +68,7 @@ class ObservationTests {
 
 	@Test
 	void observesAcceptedHandshake() throws Exception {
-		try (JdkWebSocketClient client = connect()) {
+		try (WebSocketTestConnection client = connect()) {
 			await().atMost(TIMEOUT)
 				.untilAsserted(() -> TestObservationRegistryAssert.assertThat(this.registry)
 					.hasNumberOfObservationsWithNameEqualTo("wsboot.handshake", 1)
@@ -78,16 +81,17 @@ class ObservationTests {
 					.hasLowCardinalityKeyValue("outcome", "accepted")
 					.hasLowCardinalityKeyValue("status", "101")
 					.hasLowCardinalityKeyValue("path", "/chat/{room}")
-					.hasHighCardinalityKeyValue("fd", String.valueOf(client.fd())));
+					.hasHighCardinalityKeyValue("fd", String.valueOf(Greeter.fd(client))));
 		}
 	}
 
 	@Test
 	void observesRejectedHandshake() throws Exception {
-		try (RawWebSocket socket = RawWebSocket.connect(this.port)) {
-			assertThat(socket.send(Request.upgrade("/chat/lobby").set("Sec-WebSocket-Version", "8")).status())
-				.isEqualTo(426);
-		}
+		assertThat(WebSocketTestClient.forPort(this.port)
+			.path("/chat/lobby")
+			.header("Sec-WebSocket-Version", "8")
+			.handshake()
+			.status()).isEqualTo(426);
 		await().atMost(TIMEOUT)
 			.untilAsserted(() -> TestObservationRegistryAssert.assertThat(this.registry)
 				.hasNumberOfObservationsWithNameEqualTo("wsboot.handshake", 1)
@@ -102,7 +106,7 @@ class ObservationTests {
 
 	@Test
 	void handshakeObservationHasLowCardinalityKeysOfTheDocumentationOnly() throws Exception {
-		try (JdkWebSocketClient client = connect()) {
+		try (WebSocketTestConnection client = connect()) {
 			await().atMost(TIMEOUT)
 				.untilAsserted(() -> TestObservationRegistryAssert.assertThat(this.registry)
 					.hasObservationWithNameEqualTo("wsboot.handshake")
@@ -123,9 +127,9 @@ class ObservationTests {
 
 	@Test
 	void observesTextMessageHandlingAroundListeners() throws Exception {
-		try (JdkWebSocketClient client = connect()) {
+		try (WebSocketTestConnection client = connect()) {
 			client.sendText("hello");
-			this.recorder.awaitMessages(client.fd(), 1);
+			this.recorder.awaitMessages(Greeter.fd(client), 1, TIMEOUT);
 			await().atMost(TIMEOUT)
 				.untilAsserted(() -> TestObservationRegistryAssert.assertThat(this.registry)
 					.hasNumberOfObservationsWithNameEqualTo("wsboot.message", 1)
@@ -136,7 +140,7 @@ class ObservationTests {
 					.doesNotHaveError()
 					.hasContextualNameEqualTo("websocket message")
 					.hasLowCardinalityKeyValue("type", "text")
-					.hasHighCardinalityKeyValue("fd", String.valueOf(client.fd())));
+					.hasHighCardinalityKeyValue("fd", String.valueOf(Greeter.fd(client))));
 			assertThat(this.current.contexts).as("observation current while the listener ran")
 				.singleElement()
 				.isInstanceOfSatisfying(MessageObservationContext.class, (context) -> {
@@ -148,9 +152,9 @@ class ObservationTests {
 
 	@Test
 	void observesBinaryMessageWithBinaryType() throws Exception {
-		try (JdkWebSocketClient client = connect()) {
+		try (WebSocketTestConnection client = connect()) {
 			client.sendBinary(new byte[] { 1, 2 });
-			this.recorder.awaitMessages(client.fd(), 1);
+			this.recorder.awaitMessages(Greeter.fd(client), 1, TIMEOUT);
 			await().atMost(TIMEOUT)
 				.untilAsserted(() -> TestObservationRegistryAssert.assertThat(this.registry)
 					.hasObservationWithNameEqualTo("wsboot.message")
@@ -162,7 +166,7 @@ class ObservationTests {
 
 	@Test
 	void handshakeObservationIsChildOfHttpServerObservation() throws Exception {
-		try (JdkWebSocketClient client = connect()) {
+		try (WebSocketTestConnection client = connect()) {
 			await().atMost(TIMEOUT)
 				.untilAsserted(() -> TestObservationRegistryAssert.assertThat(this.registry)
 					.hasObservationWithNameEqualTo("wsboot.handshake")
@@ -175,9 +179,9 @@ class ObservationTests {
 
 	@Test
 	void messageObservationRecordsListenerFailure() throws Exception {
-		try (JdkWebSocketClient client = connect()) {
+		try (WebSocketTestConnection client = connect()) {
 			client.sendText("fail");
-			this.recorder.awaitMessages(client.fd(), 1);
+			this.recorder.awaitMessages(Greeter.fd(client), 1, TIMEOUT);
 			await().atMost(TIMEOUT)
 				.untilAsserted(() -> TestObservationRegistryAssert.assertThat(this.registry)
 					.hasObservationWithNameEqualTo("wsboot.message")
@@ -185,17 +189,17 @@ class ObservationTests {
 					.hasBeenStopped()
 					.hasError());
 			client.sendText("still open");
-			this.recorder.awaitMessages(client.fd(), 2);
+			this.recorder.awaitMessages(Greeter.fd(client), 2, TIMEOUT);
 		}
 	}
 
-	private JdkWebSocketClient connect() throws Exception {
-		return JdkWebSocketClient.connectGreeted(URI.create("ws://localhost:" + this.port + "/chat/lobby"));
+	private WebSocketTestConnection connect() {
+		return Greeter.connect(WebSocketTestClient.forPort(this.port).path("/chat/lobby"));
 	}
 
 	@SpringBootConfiguration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
-	@Import({ EventRecorder.class, EventRecorder.Greeter.class, FailingListener.class })
+	@Import({ Greeter.class, FailingListener.class })
 	static class TestApplication {
 
 		@Bean

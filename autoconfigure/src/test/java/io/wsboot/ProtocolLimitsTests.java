@@ -2,13 +2,17 @@ package io.wsboot;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
-import io.wsboot.EventRecorder.Kind;
-import io.wsboot.EventRecorder.Recorded;
-import io.wsboot.RawWebSocket.ServerFrame;
+import io.wsboot.ProtocolFailures.ClientAction;
 import io.wsboot.WebSocketCloseEvent.ClosedBy;
+import io.wsboot.test.RawWebSocketConnection;
+import io.wsboot.test.RawWebSocketConnection.ReceivedFrame;
+import io.wsboot.test.RecordWebSocketEvents;
+import io.wsboot.test.WebSocketEventRecorder;
+import io.wsboot.test.WebSocketTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,46 +31,52 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Tests for the frame and message limits and the close codes of protocol errors (RFC 6455
  * §5.5.1, §7.4), and for delivering control frames as {@link WebSocketMessageEvent}s.
  */
+@RecordWebSocketEvents
 @SpringBootTest(classes = ProtocolLimitsTests.TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.main.web-application-type=reactive", "wsboot.max-frame-size=1KB",
 				"wsboot.max-message-size=4KB", "wsboot.deliver-ping-frames=true", "wsboot.deliver-pong-frames=true",
 				"wsboot.deliver-close-frames=true" })
 class ProtocolLimitsTests {
 
+	private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
 	@LocalServerPort
 	private int port;
 
 	@Autowired
-	private EventRecorder recorder;
+	private WebSocketEventRecorder recorder;
+
+	@Autowired
+	private WebSocketServer server;
 
 	@Test
 	void acceptsFrameOfMaxFrameSize() throws Exception {
-		try (RawWebSocket socket = open()) {
-			long fd = greetedFd(socket);
+		try (RawWebSocketConnection socket = open()) {
+			long fd = Greeter.readFd(socket);
 			socket.sendFrame(true, 0x2, new byte[1024]);
-			assertThat(this.recorder.awaitMessages(fd, 1).get(0).getBytes()).hasSize(1024);
+			assertThat(this.recorder.awaitMessages(fd, 1, TIMEOUT).get(0).getBytes()).hasSize(1024);
 		}
 	}
 
 	@Test
 	void closesWith1009WhenFrameExceedsMaxFrameSize() throws Exception {
-		assertClosedByServer(1009, (socket) -> socket.sendFrame(true, 0x2, new byte[1025]));
+		assertFailedWith(1009, (socket) -> socket.sendFrame(true, 0x2, new byte[1025]));
 	}
 
 	@Test
 	void acceptsMessageOfMaxMessageSize() throws Exception {
-		try (RawWebSocket socket = open()) {
-			long fd = greetedFd(socket);
+		try (RawWebSocketConnection socket = open()) {
+			long fd = Greeter.readFd(socket);
 			for (int i = 0; i < 4; i++) {
 				socket.sendFrame(i == 3, (i == 0) ? 0x2 : 0x0, new byte[1024]);
 			}
-			assertThat(this.recorder.awaitMessages(fd, 1).get(0).getBytes()).hasSize(4096);
+			assertThat(this.recorder.awaitMessages(fd, 1, TIMEOUT).get(0).getBytes()).hasSize(4096);
 		}
 	}
 
 	@Test
 	void closesWith1009WhenMessageExceedsMaxMessageSize() throws Exception {
-		assertClosedByServer(1009, (socket) -> {
+		assertFailedWith(1009, (socket) -> {
 			for (int i = 0; i < 5; i++) {
 				socket.sendFrame(i == 4, (i == 0) ? 0x2 : 0x0, new byte[1000]);
 			}
@@ -75,46 +85,47 @@ class ProtocolLimitsTests {
 
 	@Test
 	void closesWith1002WhenCloseFrameHasOneBytePayload() throws Exception {
-		assertClosedByServer(1002, (socket) -> socket.sendFrame(true, 0x8, new byte[] { 3 }));
+		assertFailedWith(1002, (socket) -> socket.sendFrame(true, 0x8, new byte[] { 3 }));
 	}
 
 	@ParameterizedTest
 	@ValueSource(ints = { 0, 999, 1005, 1006, 1015, 1016, 2999, 5000 })
 	void closesWith1002WhenCloseCodeMayNotAppearOnWire(int code) throws Exception {
-		assertClosedByServer(1002, (socket) -> socket.sendClose(code, ""));
+		assertFailedWith(1002, (socket) -> socket.sendClose(code, ""));
 	}
 
 	@Test
 	void closesWith1007WhenCloseReasonIsNotUtf8() throws Exception {
 		byte[] payload = ByteBuffer.allocate(4).putShort((short) 4000).put((byte) 0xC3).put((byte) 0x28).array();
-		assertClosedByServer(1007, (socket) -> socket.sendFrame(true, 0x8, payload));
+		assertFailedWith(1007, (socket) -> socket.sendFrame(true, 0x8, payload));
 	}
 
 	@Test
 	void closesWith1007WhenTextIsNotUtf8() throws Exception {
-		assertClosedByServer(1007, (socket) -> socket.sendFrame(true, 0x1, new byte[] { 'a', (byte) 0xC3, 0x28 }));
+		assertFailedWith(1007, (socket) -> socket.sendFrame(true, 0x1, new byte[] { 'a', (byte) 0xC3, 0x28 }));
 	}
 
 	@Test
 	void deliversPingPongAndCloseFramesWhenConfigured() throws Exception {
 		long fd;
-		try (RawWebSocket socket = open()) {
-			fd = greetedFd(socket);
+		try (RawWebSocketConnection socket = open()) {
+			fd = Greeter.readFd(socket);
 			socket.sendFrame(true, 0x9, bytes("ping!"));
-			ServerFrame pong = socket.readFrame();
+			ReceivedFrame pong = socket.readFrame();
 			assertThat(pong.opcode()).isEqualTo(0xA);
 			assertThat(pong.text()).isEqualTo("ping!");
 			socket.sendFrame(true, 0xA, bytes("pong!"));
 			socket.sendClose(4000, "done");
-			ServerFrame close = socket.readFrame();
+			ReceivedFrame close = socket.readFrame();
 			assertThat(close.opcode()).isEqualTo(0x8);
 			assertThat(close.closeCode()).isEqualTo(4000);
 		}
-		Recorded close = this.recorder.awaitClose(fd);
-		assertThat(close.closedBy()).isEqualTo(ClosedBy.CLIENT);
-		assertThat(this.recorder.kinds(fd)).containsExactly(Kind.OPEN, Kind.MESSAGE, Kind.MESSAGE, Kind.MESSAGE,
-				Kind.CLOSE);
-		List<Frame> frames = this.recorder.frames(fd);
+		WebSocketCloseEvent close = this.recorder.awaitClose(fd, TIMEOUT);
+		assertThat(close.getClosedBy()).isEqualTo(ClosedBy.CLIENT);
+		assertThat(this.recorder.events(fd)).hasExactlyElementsOfTypes(WebSocketOpenEvent.class,
+				WebSocketMessageEvent.class, WebSocketMessageEvent.class, WebSocketMessageEvent.class,
+				WebSocketCloseEvent.class);
+		List<Frame> frames = this.recorder.messages(fd);
 		assertThat(frames).extracting(Frame::getOpcode).containsExactly(Opcode.PING, Opcode.PONG, Opcode.CLOSE);
 		assertThat(frames.get(0).getData()).isEqualTo("ping!");
 		assertThat(frames.get(1).getData()).isEqualTo("pong!");
@@ -124,47 +135,22 @@ class ProtocolLimitsTests {
 			.isEqualTo("done");
 	}
 
-	private void assertClosedByServer(int code, ClientAction action) throws Exception {
-		long fd;
-		try (RawWebSocket socket = open()) {
-			fd = greetedFd(socket);
-			action.accept(socket);
-			ServerFrame close = socket.readFrame();
-			assertThat(close.opcode()).as("opcode of the server's answer").isEqualTo(0x8);
-			assertThat(close.closeCode()).as("close code of the server").isEqualTo(code);
-			// answer as a compliant client does
-			socket.sendClose(code, "");
-			assertThat(socket.awaitServerClose(RawWebSocket.TIMEOUT)).isTrue();
-		}
-		Recorded event = this.recorder.awaitClose(fd);
-		assertThat(event.code()).as("code of the close event").isEqualTo(code);
-		assertThat(event.closedBy()).isEqualTo(ClosedBy.SERVER);
+	private RawWebSocketConnection open() {
+		return WebSocketTestClient.forPort(this.port).connectRaw();
 	}
 
-	private RawWebSocket open() throws Exception {
-		return RawWebSocket.open(this.port, "/");
-	}
-
-	private static long greetedFd(RawWebSocket socket) throws Exception {
-		String greeting = socket.readText();
-		assertThat(greeting).startsWith("fd:");
-		return Long.parseLong(greeting.substring(3));
+	private long assertFailedWith(int code, ClientAction action) {
+		return ProtocolFailures.assertFailedWith(WebSocketTestClient.forPort(this.port), this.recorder, this.server,
+				code, action);
 	}
 
 	private static byte[] bytes(String text) {
 		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
-	@FunctionalInterface
-	interface ClientAction {
-
-		void accept(RawWebSocket socket) throws Exception;
-
-	}
-
 	@SpringBootConfiguration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
-	@Import({ EventRecorder.class, EventRecorder.Greeter.class })
+	@Import(Greeter.class)
 	static class TestApplication {
 
 	}

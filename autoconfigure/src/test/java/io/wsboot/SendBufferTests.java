@@ -4,10 +4,13 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.wsboot.EventRecorder.Recorded;
-import io.wsboot.RawWebSocket.ServerFrame;
 import io.wsboot.WebSocketCloseEvent.ClosedBy;
 import io.wsboot.autoconfigure.WsbootProperties;
+import io.wsboot.test.RawWebSocketConnection;
+import io.wsboot.test.RawWebSocketConnection.ReceivedFrame;
+import io.wsboot.test.RecordWebSocketEvents;
+import io.wsboot.test.WebSocketEventRecorder;
+import io.wsboot.test.WebSocketTestClient;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +33,8 @@ import static org.awaitility.Awaitility.await;
  */
 class SendBufferTests {
 
+	private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
 	private static final int MESSAGE_SIZE = 64 * 1024;
 
 	/**
@@ -51,6 +56,7 @@ class SendBufferTests {
 
 	@Nested
 	@DirtiesContext
+	@RecordWebSocketEvents
 	@SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 			properties = { "spring.main.web-application-type=reactive", "wsboot.send-buffer-size=1MB",
 					"wsboot.send-buffer-overflow=drop" })
@@ -64,7 +70,7 @@ class SendBufferTests {
 
 		@Test
 		void dropsPushesToClientThatStopsReadingAndKeepsItsConnection() throws Exception {
-			try (RawWebSocket socket = RawWebSocket.open(this.port, "/")) {
+			try (RawWebSocketConnection socket = WebSocketTestClient.forPort(this.port).connectRaw()) {
 				long fd = greetedFd(socket);
 				long droppedBefore = this.server.stats().pushDropped();
 				PushLoop loop = PushLoop.run(this.server, fd);
@@ -76,7 +82,7 @@ class SendBufferTests {
 				// the client reads again: it gets exactly the accepted messages, in order
 				int last = -1;
 				for (int i = 0; i < loop.accepted(); i++) {
-					ServerFrame frame = socket.readFrame();
+					ReceivedFrame frame = socket.readFrame();
 					assertThat(frame.opcode()).isEqualTo(BINARY);
 					assertThat(frame.payload()).hasSize(MESSAGE_SIZE);
 					int sequence = ByteBuffer.wrap(frame.payload()).getInt();
@@ -84,8 +90,8 @@ class SendBufferTests {
 					last = sequence;
 				}
 				assertThat(last).isEqualTo(loop.lastAccepted());
-				await().atMost(RawWebSocket.TIMEOUT).until(() -> this.server.push(fd, "drained"));
-				assertThat(socket.readText()).isEqualTo("drained");
+				await().atMost(TIMEOUT).until(() -> this.server.push(fd, "drained"));
+				assertThat(socket.expectText()).isEqualTo("drained");
 			}
 		}
 
@@ -93,6 +99,7 @@ class SendBufferTests {
 
 	@Nested
 	@DirtiesContext
+	@RecordWebSocketEvents
 	@SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 			properties = { "spring.main.web-application-type=reactive", "wsboot.send-buffer-size=1MB",
 					"wsboot.send-buffer-overflow=close" })
@@ -102,7 +109,7 @@ class SendBufferTests {
 		private int port;
 
 		@Autowired
-		private EventRecorder recorder;
+		private WebSocketEventRecorder recorder;
 
 		@Autowired
 		private WebSocketServer server;
@@ -110,7 +117,7 @@ class SendBufferTests {
 		@Test
 		void closesWith1008ClientThatStopsReading() throws Exception {
 			long fd;
-			try (RawWebSocket socket = RawWebSocket.open(this.port, "/")) {
+			try (RawWebSocketConnection socket = WebSocketTestClient.forPort(this.port).connectRaw()) {
 				fd = greetedFd(socket);
 				long droppedBefore = this.server.stats().pushDropped();
 				PushLoop loop = PushLoop.run(this.server, fd);
@@ -119,7 +126,7 @@ class SendBufferTests {
 				assertThat(this.server.stats().pushDropped() - droppedBefore).isEqualTo(loop.dropped());
 				assertThat(this.server.isEstablished(fd)).isFalse();
 				// the client reads again: the accepted messages, then the close frame
-				ServerFrame frame = socket.readFrame();
+				ReceivedFrame frame = socket.readFrame();
 				int messages = 0;
 				while (frame.opcode() == BINARY) {
 					messages++;
@@ -129,16 +136,16 @@ class SendBufferTests {
 				assertThat(frame.opcode()).isEqualTo(CLOSE);
 				assertThat(frame.closeCode()).isEqualTo(POLICY_VIOLATION);
 				socket.sendClose(POLICY_VIOLATION, "");
-				assertThat(socket.awaitServerClose(RawWebSocket.TIMEOUT)).isTrue();
+				assertThat(socket.awaitServerClose(TIMEOUT)).isTrue();
 			}
-			Recorded event = this.recorder.awaitClose(fd);
-			assertThat(event.code()).isEqualTo(POLICY_VIOLATION);
-			assertThat(event.closedBy()).isEqualTo(ClosedBy.SERVER);
+			WebSocketCloseEvent event = this.recorder.awaitClose(fd, TIMEOUT);
+			assertThat(event.getCode()).isEqualTo(POLICY_VIOLATION);
+			assertThat(event.getClosedBy()).isEqualTo(ClosedBy.SERVER);
 		}
 
 		@Test
 		void endsConnectionOfClientThatNeverReadsAgain() throws Exception {
-			try (RawWebSocket socket = RawWebSocket.open(this.port, "/")) {
+			try (RawWebSocketConnection socket = WebSocketTestClient.forPort(this.port).connectRaw()) {
 				long fd = greetedFd(socket);
 				// pushes paced by a connection timer fill the socket buffers of both ends
 				// before the send buffer overflows: the close frame cannot be written
@@ -154,16 +161,16 @@ class SendBufferTests {
 				assertThat((long) accepted.get() * MESSAGE_SIZE).isLessThan(ACCEPTED_BOUND);
 				// the server must not wait for this client longer than for a close answer
 				await().atMost(Duration.ofSeconds(10)).until(() -> !this.server.exists(fd));
-				Recorded event = this.recorder.awaitClose(fd);
-				assertThat(event.code()).isEqualTo(POLICY_VIOLATION);
-				assertThat(event.closedBy()).isEqualTo(ClosedBy.SERVER);
+				WebSocketCloseEvent event = this.recorder.awaitClose(fd, TIMEOUT);
+				assertThat(event.getCode()).isEqualTo(POLICY_VIOLATION);
+				assertThat(event.getClosedBy()).isEqualTo(ClosedBy.SERVER);
 			}
 		}
 
 	}
 
-	private static long greetedFd(RawWebSocket socket) throws Exception {
-		String greeting = socket.readText();
+	private static long greetedFd(RawWebSocketConnection socket) throws Exception {
+		String greeting = socket.expectText();
 		assertThat(greeting).startsWith("fd:");
 		return Long.parseLong(greeting.substring(3));
 	}
@@ -201,7 +208,7 @@ class SendBufferTests {
 
 	@SpringBootConfiguration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
-	@Import({ EventRecorder.class, EventRecorder.Greeter.class })
+	@Import(Greeter.class)
 	static class TestApplication {
 
 	}

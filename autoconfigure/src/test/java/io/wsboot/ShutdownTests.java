@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,11 +16,13 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.wsboot.EventRecorder.Kind;
-import io.wsboot.EventRecorder.Recorded;
-import io.wsboot.JdkWebSocketClient.CloseStatus;
-import io.wsboot.RawWebSocket.ServerFrame;
 import io.wsboot.WebSocketCloseEvent.ClosedBy;
+import io.wsboot.test.RawWebSocketConnection;
+import io.wsboot.test.RawWebSocketConnection.ReceivedFrame;
+import io.wsboot.test.WebSocketEventRecorder;
+import io.wsboot.test.WebSocketTestClient;
+import io.wsboot.test.WebSocketTestConnection;
+import io.wsboot.test.WebSocketTestConnection.CloseStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -38,6 +39,7 @@ import org.springframework.context.event.EventListener;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIOException;
+import static org.assertj.core.api.InstanceOfAssertFactories.type;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -45,6 +47,8 @@ import static org.awaitility.Awaitility.await;
  * down, with Spring Boot's graceful shutdown and with a plain context close.
  */
 class ShutdownTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
 	@Test
 	void sendsGoingAwayToOpenConnectionsAtStartOfGracefulShutdown() throws Exception {
@@ -55,17 +59,16 @@ class ShutdownTests {
 		CompletableFuture<Void> shutdown = null;
 		try {
 			int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-			EventRecorder recorder = context.getBean(EventRecorder.class);
-			try (JdkWebSocketClient client = JdkWebSocketClient
-				.connectGreeted(URI.create("ws://localhost:" + port + "/"))) {
+			WebSocketEventRecorder recorder = context.getBean(WebSocketEventRecorder.class);
+			try (WebSocketTestConnection client = Greeter.connect(WebSocketTestClient.forPort(port))) {
 				long start = System.nanoTime();
 				shutdown = CompletableFuture.runAsync(context::close);
-				CloseStatus close = client.awaitClose();
+				CloseStatus close = client.expectClose();
 				assertThat(close.code()).isEqualTo(WebSocketServer.GOING_AWAY);
 				assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
-				Recorded event = recorder.awaitClose(client.fd());
-				assertThat(event.code()).isEqualTo(WebSocketServer.GOING_AWAY);
-				assertThat(event.closedBy()).isEqualTo(ClosedBy.SERVER);
+				WebSocketCloseEvent event = recorder.awaitClose(Greeter.fd(client), TIMEOUT);
+				assertThat(event.getCode()).isEqualTo(WebSocketServer.GOING_AWAY);
+				assertThat(event.getClosedBy()).isEqualTo(ClosedBy.SERVER);
 			}
 			shutdown.get(10, TimeUnit.SECONDS);
 		}
@@ -85,44 +88,44 @@ class ShutdownTests {
 			.properties("server.port=0", "server.shutdown=" + shutdownMode,
 					"spring.lifecycle.timeout-per-shutdown-phase=20s")
 			.run();
-		List<JdkWebSocketClient> clients = new ArrayList<>();
+		List<WebSocketTestConnection> clients = new ArrayList<>();
 		CompletableFuture<Void> shutdown = null;
 		try {
 			int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-			EventRecorder recorder = context.getBean(EventRecorder.class);
+			WebSocketEventRecorder recorder = context.getBean(WebSocketEventRecorder.class);
 			WebSocketServer server = context.getBean(WebSocketServer.class);
 			for (int i = 0; i < 5; i++) {
-				clients.add(JdkWebSocketClient.connectGreeted(URI.create("ws://localhost:" + port + "/")));
+				clients.add(Greeter.connect(WebSocketTestClient.forPort(port)));
 			}
 			AtomicInteger globalTicks = new AtomicInteger();
 			AtomicInteger connectionTicks = new AtomicInteger();
 			server.tick(Duration.ofMillis(10), globalTicks::incrementAndGet);
-			for (JdkWebSocketClient client : clients) {
-				assertThat(server.tick(client.fd(), Duration.ofMillis(10), connectionTicks::incrementAndGet))
+			for (WebSocketTestConnection client : clients) {
+				assertThat(server.tick(Greeter.fd(client), Duration.ofMillis(10), connectionTicks::incrementAndGet))
 					.isNotEqualTo(-1);
 			}
-			await().atMost(EventRecorder.TIMEOUT).until(() -> globalTicks.get() > 2 && connectionTicks.get() > 10);
-			try (RawWebSocket raw = RawWebSocket.open(port, "/")) {
-				long rawFd = Long.parseLong(raw.readText().substring(3));
+			await().atMost(TIMEOUT).until(() -> globalTicks.get() > 2 && connectionTicks.get() > 10);
+			try (RawWebSocketConnection raw = WebSocketTestClient.forPort(port).connectRaw()) {
+				long rawFd = Long.parseLong(raw.expectText().substring(3));
 				shutdown = CompletableFuture.runAsync(context::close);
-				ServerFrame close = raw.readFrame();
+				ReceivedFrame close = raw.readFrame();
 				assertThat(close.opcode()).isEqualTo(0x8);
 				assertThat(close.closeCode()).isEqualTo(WebSocketServer.GOING_AWAY);
 				raw.sendClose(WebSocketServer.GOING_AWAY, "");
-				assertThat(raw.awaitServerClose(RawWebSocket.TIMEOUT)).isTrue();
-				for (JdkWebSocketClient client : clients) {
-					assertThat(client.awaitClose().code()).isEqualTo(WebSocketServer.GOING_AWAY);
+				assertThat(raw.awaitServerClose(TIMEOUT)).isTrue();
+				for (WebSocketTestConnection client : clients) {
+					assertThat(client.expectClose().code()).isEqualTo(WebSocketServer.GOING_AWAY);
 				}
 				shutdown.get(15, TimeUnit.SECONDS);
-				List<Long> fds = new ArrayList<>(clients.stream().map(JdkWebSocketClient::fd).toList());
+				List<Long> fds = new ArrayList<>(clients.stream().map(Greeter::fd).toList());
 				fds.add(rawFd);
 				for (long fd : fds) {
 					assertThat(recorder.events(fd)).as("close events of fd %d", fd)
-						.filteredOn((event) -> event.kind() == Kind.CLOSE)
-						.singleElement()
+						.filteredOn(WebSocketCloseEvent.class::isInstance)
+						.singleElement(type(WebSocketCloseEvent.class))
 						.satisfies((event) -> {
-							assertThat(event.code()).isEqualTo(WebSocketServer.GOING_AWAY);
-							assertThat(event.closedBy()).isEqualTo(ClosedBy.SERVER);
+							assertThat(event.getCode()).isEqualTo(WebSocketServer.GOING_AWAY);
+							assertThat(event.getClosedBy()).isEqualTo(ClosedBy.SERVER);
 						});
 				}
 			}
@@ -136,13 +139,13 @@ class ShutdownTests {
 			assertRefused(port);
 			// what is left of the application does not keep a JVM alive
 			await().pollInSameThread()
-				.atMost(EventRecorder.TIMEOUT)
+				.atMost(TIMEOUT)
 				.untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
 					.filteredOn((thread) -> thread.isAlive() && !thread.isDaemon() && !threadsBefore.contains(thread))
 					.isEmpty());
 		}
 		finally {
-			clients.forEach(JdkWebSocketClient::close);
+			clients.forEach(WebSocketTestConnection::close);
 			if (shutdown == null) {
 				context.close();
 			}
@@ -158,19 +161,19 @@ class ShutdownTests {
 		CompletableFuture<Void> shutdown = null;
 		try {
 			int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-			EventRecorder recorder = context.getBean(EventRecorder.class);
-			try (RawWebSocket raw = RawWebSocket.open(port, "/")) {
-				long fd = Long.parseLong(raw.readText().substring(3));
+			WebSocketEventRecorder recorder = context.getBean(WebSocketEventRecorder.class);
+			try (RawWebSocketConnection raw = WebSocketTestClient.forPort(port).connectRaw()) {
+				long fd = Long.parseLong(raw.expectText().substring(3));
 				long start = System.nanoTime();
 				shutdown = CompletableFuture.runAsync(context::close);
 				assertThat(raw.readFrame().closeCode()).isEqualTo(WebSocketServer.GOING_AWAY);
 				// no answer: the server waits for it at most 5 s
 				shutdown.get(15, TimeUnit.SECONDS);
 				assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
-				assertThat(raw.awaitServerClose(RawWebSocket.TIMEOUT)).isTrue();
-				Recorded event = recorder.awaitClose(fd);
-				assertThat(event.code()).isEqualTo(WebSocketServer.GOING_AWAY);
-				assertThat(event.closedBy()).isEqualTo(ClosedBy.SERVER);
+				assertThat(raw.awaitServerClose(TIMEOUT)).isTrue();
+				WebSocketCloseEvent event = recorder.awaitClose(fd, TIMEOUT);
+				assertThat(event.getCode()).isEqualTo(WebSocketServer.GOING_AWAY);
+				assertThat(event.getClosedBy()).isEqualTo(ClosedBy.SERVER);
 			}
 			assertRefused(port);
 		}
@@ -205,21 +208,20 @@ class ShutdownTests {
 		reader.start();
 		try {
 			int port = Integer.parseInt(awaitLine(lines, ChildApplication.PORT, Duration.ofSeconds(30)));
-			try (JdkWebSocketClient first = JdkWebSocketClient
-				.connectGreeted(URI.create("ws://localhost:" + port + "/"));
-					JdkWebSocketClient second = JdkWebSocketClient
-						.connectGreeted(URI.create("ws://localhost:" + port + "/"))) {
+			try (WebSocketTestConnection first = Greeter.connect(WebSocketTestClient.forPort(port));
+					WebSocketTestConnection second = Greeter.connect(WebSocketTestClient.forPort(port))) {
 				// SIGTERM, without closing the output as Process.destroy() does
 				assertThat(process.toHandle().destroy()).isTrue();
-				assertThat(first.awaitClose().code()).isEqualTo(WebSocketServer.GOING_AWAY);
-				assertThat(second.awaitClose().code()).isEqualTo(WebSocketServer.GOING_AWAY);
+				assertThat(first.expectClose().code()).isEqualTo(WebSocketServer.GOING_AWAY);
+				assertThat(second.expectClose().code()).isEqualTo(WebSocketServer.GOING_AWAY);
 				assertThat(process.waitFor(15, TimeUnit.SECONDS)).as("process exited").isTrue();
-				reader.join(RawWebSocket.TIMEOUT.toMillis());
+				reader.join(TIMEOUT.toMillis());
 				List<String> closes = new ArrayList<>();
 				lines.stream().filter((line) -> line.startsWith(ChildApplication.CLOSED)).forEach(closes::add);
 				assertThat(closes).as("close events printed by the process in %s", lines)
-					.containsExactlyInAnyOrder(ChildApplication.CLOSED + first.fd() + " " + WebSocketServer.GOING_AWAY,
-							ChildApplication.CLOSED + second.fd() + " " + WebSocketServer.GOING_AWAY);
+					.containsExactlyInAnyOrder(
+							ChildApplication.CLOSED + Greeter.fd(first) + " " + WebSocketServer.GOING_AWAY,
+							ChildApplication.CLOSED + Greeter.fd(second) + " " + WebSocketServer.GOING_AWAY);
 			}
 		}
 		finally {
@@ -254,7 +256,7 @@ class ShutdownTests {
 
 	@SpringBootConfiguration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
-	@Import({ EventRecorder.class, EventRecorder.Greeter.class })
+	@Import({ Greeter.class, WebSocketEventRecorder.class })
 	static class TestApplication {
 
 	}
@@ -265,7 +267,7 @@ class ShutdownTests {
 	 */
 	@SpringBootConfiguration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
-	@Import(EventRecorder.Greeter.class)
+	@Import(Greeter.class)
 	static class ChildApplication {
 
 		static final String PORT = "wsboot-test port=";

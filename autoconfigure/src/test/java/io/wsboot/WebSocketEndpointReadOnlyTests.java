@@ -1,9 +1,10 @@
 package io.wsboot;
 
-import java.net.URI;
 import java.time.Duration;
 
 import io.wsboot.actuate.WebSocketEndpoint;
+import io.wsboot.test.WebSocketTestClient;
+import io.wsboot.test.WebSocketTestConnection;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -43,21 +44,20 @@ class WebSocketEndpointReadOnlyTests {
 			.baseUrl("http://localhost:" + this.port)
 			.responseTimeout(TIMEOUT)
 			.build();
-		try (JdkWebSocketClient client = JdkWebSocketClient
-			.connectGreeted(URI.create("ws://localhost:" + this.port + "/"))) {
-			http.get().uri("/actuator/websocket/" + client.fd()).exchange().expectStatus().isOk();
+		try (WebSocketTestConnection client = Greeter.connect(WebSocketTestClient.forPort(this.port))) {
+			http.get().uri("/actuator/websocket/" + Greeter.fd(client)).exchange().expectStatus().isOk();
 			http.delete()
-				.uri("/actuator/websocket/" + client.fd())
+				.uri("/actuator/websocket/" + Greeter.fd(client))
 				.exchange()
 				.expectStatus()
 				.value((status) -> assertThat(status).isIn(404, 405));
-			assertThat(this.server.isEstablished(client.fd())).isTrue();
+			assertThat(this.server.isEstablished(Greeter.fd(client))).isTrue();
 		}
 	}
 
 	@SpringBootConfiguration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
-	@Import({ EventRecorder.class, EventRecorder.Greeter.class })
+	@Import(Greeter.class)
 	static class TestApplication {
 
 	}

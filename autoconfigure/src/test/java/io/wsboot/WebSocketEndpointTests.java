@@ -7,10 +7,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.wsboot.JdkWebSocketClient.CloseStatus;
-import io.wsboot.RawWebSocket.Request;
 import io.wsboot.WebSocketCloseEvent.ClosedBy;
 import io.wsboot.actuate.WebSocketEndpoint;
+import io.wsboot.test.RecordWebSocketEvents;
+import io.wsboot.test.WebSocketEventRecorder;
+import io.wsboot.test.WebSocketTestClient;
+import io.wsboot.test.WebSocketTestConnection;
+import io.wsboot.test.WebSocketTestConnection.CloseStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,6 +37,7 @@ import static org.awaitility.Awaitility.await;
  * Tests for {@link WebSocketEndpoint} over HTTP: {@code GET /actuator/websocket},
  * {@code GET /actuator/websocket/{fd}} and {@code DELETE /actuator/websocket/{fd}}.
  */
+@RecordWebSocketEvents
 @SpringBootTest(classes = WebSocketEndpointTests.TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.main.web-application-type=reactive",
 				"management.endpoints.web.exposure.include=websocket,health", "wsboot.path=/chat/{room}",
@@ -51,11 +55,11 @@ class WebSocketEndpointTests {
 	private WebSocketServer server;
 
 	@Autowired
-	private EventRecorder recorder;
+	private WebSocketEventRecorder recorder;
 
 	private WebTestClient http;
 
-	private final List<JdkWebSocketClient> clients = new ArrayList<>();
+	private final List<WebSocketTestConnection> clients = new ArrayList<>();
 
 	@BeforeEach
 	void createHttpClient() {
@@ -67,17 +71,19 @@ class WebSocketEndpointTests {
 
 	@AfterEach
 	void closeClientsAndAwaitNoConnections() {
-		this.clients.forEach(JdkWebSocketClient::close);
+		this.clients.forEach(WebSocketTestConnection::close);
 		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(this.server.stats().connections()).isZero());
 	}
 
 	@Test
 	void getReturnsStatsAtTopLevelAndOpenConnections() throws Exception {
-		JdkWebSocketClient first = connect("lobby", "chat");
-		JdkWebSocketClient second = connect("kitchen");
+		WebSocketTestConnection first = connect("lobby", "chat");
+		WebSocketTestConnection second = connect("kitchen");
 		first.sendText("hello");
-		this.recorder.awaitMessages(first.fd(), 1);
-		assertThat(rawStatus(Request.upgrade("/chat/lobby").set("Sec-WebSocket-Version", "8"))).isEqualTo(426);
+		this.recorder.awaitMessages(Greeter.fd(first), 1, TIMEOUT);
+		assertThat(rawStatus(
+				WebSocketTestClient.forPort(this.port).path("/chat/lobby").header("Sec-WebSocket-Version", "8")))
+			.isEqualTo(426);
 		WebSocketStats stats = this.server.stats();
 		getWebSocket("").jsonPath("$.connections")
 			.isEqualTo(2)
@@ -106,7 +112,7 @@ class WebSocketEndpointTests {
 			.jsonPath("$.open.length()")
 			.isEqualTo(2)
 			.jsonPath("$.open[0].fd")
-			.isEqualTo((int) first.fd())
+			.isEqualTo((int) Greeter.fd(first))
 			.jsonPath("$.open[0].remoteAddress")
 			.value(String.class, (address) -> assertThat(address).matches("127\\.0\\.0\\.1:\\d+"))
 			.jsonPath("$.open[0].path")
@@ -118,9 +124,9 @@ class WebSocketEndpointTests {
 			.jsonPath("$.open[0].bytesReceived")
 			.isEqualTo(5)
 			.jsonPath("$.open[0].bytesSent")
-			.isEqualTo(("fd:" + first.fd()).length())
+			.isEqualTo(("fd:" + Greeter.fd(first)).length())
 			.jsonPath("$.open[1].fd")
-			.isEqualTo((int) second.fd())
+			.isEqualTo((int) Greeter.fd(second))
 			.jsonPath("$.open[1].path")
 			.isEqualTo("/chat/kitchen")
 			.jsonPath("$.open[1].subprotocol")
@@ -143,9 +149,9 @@ class WebSocketEndpointTests {
 
 	@Test
 	void getPagesConnectionsInFdOrder() throws Exception {
-		JdkWebSocketClient first = connect("a");
-		JdkWebSocketClient second = connect("b");
-		JdkWebSocketClient third = connect("c");
+		WebSocketTestConnection first = connect("a");
+		WebSocketTestConnection second = connect("b");
+		WebSocketTestConnection third = connect("c");
 		getWebSocket("?page=0&size=2").jsonPath("$.connections")
 			.isEqualTo(3)
 			.jsonPath("$.page")
@@ -155,16 +161,16 @@ class WebSocketEndpointTests {
 			.jsonPath("$.established")
 			.isEqualTo(3)
 			.jsonPath("$.open[*].fd")
-			.isEqualTo(List.of((int) first.fd(), (int) second.fd()));
+			.isEqualTo(List.of((int) Greeter.fd(first), (int) Greeter.fd(second)));
 		getWebSocket("?page=1&size=2").jsonPath("$.page")
 			.isEqualTo(1)
 			.jsonPath("$.open[*].fd")
-			.isEqualTo(List.of((int) third.fd()));
+			.isEqualTo(List.of((int) Greeter.fd(third)));
 		getWebSocket("?page=2&size=2").jsonPath("$.connections").isEqualTo(3).jsonPath("$.open").isEmpty();
 		getWebSocket("?size=1").jsonPath("$.page")
 			.isEqualTo(0)
 			.jsonPath("$.open[*].fd")
-			.isEqualTo(List.of((int) first.fd()));
+			.isEqualTo(List.of((int) Greeter.fd(first)));
 	}
 
 	@Test
@@ -175,13 +181,13 @@ class WebSocketEndpointTests {
 
 	@Test
 	void getClampsPageAndSize() throws Exception {
-		JdkWebSocketClient client = connect("lobby");
+		WebSocketTestConnection client = connect("lobby");
 		getWebSocket("?page=-3&size=5000").jsonPath("$.page")
 			.isEqualTo(0)
 			.jsonPath("$.size")
 			.isEqualTo(1000)
 			.jsonPath("$.open[*].fd")
-			.isEqualTo(List.of((int) client.fd()));
+			.isEqualTo(List.of((int) Greeter.fd(client)));
 		getWebSocket("?size=0").jsonPath("$.size").isEqualTo(1).jsonPath("$.open.length()").isEqualTo(1);
 	}
 
@@ -193,9 +199,9 @@ class WebSocketEndpointTests {
 
 	@Test
 	void getShowsIpv6RemoteAddressInBrackets() throws Exception {
-		JdkWebSocketClient client;
+		WebSocketTestConnection client;
 		try {
-			client = JdkWebSocketClient.connectGreeted(URI.create("ws://[::1]:" + this.port + "/chat/lobby"));
+			client = Greeter.connect(WebSocketTestClient.create(URI.create("ws://[::1]:" + this.port + "/chat/lobby")));
 		}
 		catch (Exception ex) {
 			Assumptions.abort("IPv6 loopback not available: " + ex);
@@ -204,7 +210,7 @@ class WebSocketEndpointTests {
 		this.clients.add(client);
 		// host:port with an IPv6 host is ambiguous: RFC 3986 §3.2.2 puts it in brackets
 		this.http.get()
-			.uri("/actuator/websocket/" + client.fd())
+			.uri("/actuator/websocket/" + Greeter.fd(client))
 			.exchange()
 			.expectStatus()
 			.isOk()
@@ -215,17 +221,17 @@ class WebSocketEndpointTests {
 
 	@Test
 	void getFdReturnsOneConnection() throws Exception {
-		JdkWebSocketClient client = connect("lobby", "chat");
+		WebSocketTestConnection client = connect("lobby", "chat");
 		client.sendText("h\u00e9llo");
-		this.recorder.awaitMessages(client.fd(), 1);
+		this.recorder.awaitMessages(Greeter.fd(client), 1, TIMEOUT);
 		this.http.get()
-			.uri("/actuator/websocket/" + client.fd())
+			.uri("/actuator/websocket/" + Greeter.fd(client))
 			.exchange()
 			.expectStatus()
 			.isOk()
 			.expectBody()
 			.jsonPath("$.fd")
-			.isEqualTo((int) client.fd())
+			.isEqualTo((int) Greeter.fd(client))
 			.jsonPath("$.remoteAddress")
 			.value(String.class, (address) -> assertThat(address).matches("127\\.0\\.0\\.1:\\d+"))
 			.jsonPath("$.path")
@@ -237,7 +243,7 @@ class WebSocketEndpointTests {
 			.jsonPath("$.bytesReceived")
 			.isEqualTo(6)
 			.jsonPath("$.bytesSent")
-			.isEqualTo(("fd:" + client.fd()).length());
+			.isEqualTo(("fd:" + Greeter.fd(client)).length());
 	}
 
 	@Test
@@ -247,17 +253,17 @@ class WebSocketEndpointTests {
 
 	@Test
 	void deleteFdDisconnectsWithPolicyViolation() throws Exception {
-		JdkWebSocketClient client = connect("lobby");
-		JdkWebSocketClient other = connect("lobby");
-		this.http.delete().uri("/actuator/websocket/" + client.fd()).exchange().expectStatus().isNoContent();
-		CloseStatus close = client.awaitClose();
+		WebSocketTestConnection client = connect("lobby");
+		WebSocketTestConnection other = connect("lobby");
+		this.http.delete().uri("/actuator/websocket/" + Greeter.fd(client)).exchange().expectStatus().isNoContent();
+		CloseStatus close = client.expectClose();
 		assertThat(close.code()).isEqualTo(1008);
-		EventRecorder.Recorded event = this.recorder.awaitClose(client.fd());
-		assertThat(event.code()).isEqualTo(1008);
-		assertThat(event.closedBy()).isEqualTo(ClosedBy.SERVER);
-		assertThat(this.server.isEstablished(other.fd())).isTrue();
-		this.http.get().uri("/actuator/websocket/" + client.fd()).exchange().expectStatus().isNotFound();
-		this.http.delete().uri("/actuator/websocket/" + client.fd()).exchange().expectStatus().isNotFound();
+		WebSocketCloseEvent event = this.recorder.awaitClose(Greeter.fd(client), TIMEOUT);
+		assertThat(event.getCode()).isEqualTo(1008);
+		assertThat(event.getClosedBy()).isEqualTo(ClosedBy.SERVER);
+		assertThat(this.server.isEstablished(Greeter.fd(other))).isTrue();
+		this.http.get().uri("/actuator/websocket/" + Greeter.fd(client)).exchange().expectStatus().isNotFound();
+		this.http.delete().uri("/actuator/websocket/" + Greeter.fd(client)).exchange().expectStatus().isNotFound();
 	}
 
 	@Test
@@ -267,14 +273,14 @@ class WebSocketEndpointTests {
 
 	@Test
 	void statsReturnToZeroConnectionsAndTimersAfterClientsLeave() throws Exception {
-		JdkWebSocketClient first = connect("lobby");
-		JdkWebSocketClient second = connect("lobby");
+		WebSocketTestConnection first = connect("lobby");
+		WebSocketTestConnection second = connect("lobby");
 		getWebSocket("").jsonPath("$.connections").isEqualTo(2).jsonPath("$.timers").isEqualTo(2);
-		first.sendClose(1000, "");
-		first.awaitClose();
-		this.recorder.awaitClose(first.fd());
+		first.close(1000, "");
+		first.expectClose();
+		this.recorder.awaitClose(Greeter.fd(first), TIMEOUT);
 		second.close();
-		this.recorder.awaitClose(second.fd());
+		this.recorder.awaitClose(Greeter.fd(second), TIMEOUT);
 		await().atMost(TIMEOUT)
 			.untilAsserted(() -> getWebSocket("").jsonPath("$.connections")
 				.isEqualTo(0)
@@ -297,22 +303,21 @@ class WebSocketEndpointTests {
 			.expectBody();
 	}
 
-	private JdkWebSocketClient connect(String room, String... subprotocols) throws Exception {
-		JdkWebSocketClient client = JdkWebSocketClient
-			.connectGreeted(URI.create("ws://127.0.0.1:" + this.port + "/chat/" + room), subprotocols);
+	private WebSocketTestConnection connect(String room, String... subprotocols) {
+		WebSocketTestConnection client = Greeter
+			.connect(WebSocketTestClient.create(URI.create("ws://127.0.0.1:" + this.port + "/chat/" + room))
+				.subprotocols(subprotocols));
 		this.clients.add(client);
 		return client;
 	}
 
-	private int rawStatus(Request request) throws Exception {
-		try (RawWebSocket socket = RawWebSocket.connect(this.port)) {
-			return socket.send(request).status();
-		}
+	private int rawStatus(WebSocketTestClient client) {
+		return client.handshake().status();
 	}
 
 	@SpringBootConfiguration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
-	@Import({ EventRecorder.class, EventRecorder.Greeter.class, ConnectionTicker.class })
+	@Import({ Greeter.class, ConnectionTicker.class })
 	static class TestApplication {
 
 	}

@@ -1,6 +1,5 @@
 package io.wsboot;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
@@ -10,6 +9,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 import io.wsboot.event.WebSocketEventMulticaster;
 import io.wsboot.event.WebSocketListenerMethodAdapter;
+import io.wsboot.test.WebSocketTestClient;
+import io.wsboot.test.WebSocketTestConnection;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -75,7 +76,7 @@ class WebSocketEventListenerTests {
 
 	@Test
 	void callsMessageListenersInTheirOrderForEveryMessage() throws Exception {
-		try (JdkWebSocketClient client = connect()) {
+		try (WebSocketTestConnection client = connect()) {
 			client.sendText("one");
 			client.sendText("two");
 			await().atMost(TIMEOUT)
@@ -88,7 +89,7 @@ class WebSocketEventListenerTests {
 
 	@Test
 	void evaluatesConditionsOfConditionalListeners() throws Exception {
-		try (JdkWebSocketClient client = connect()) {
+		try (WebSocketTestConnection client = connect()) {
 			client.sendText("skip me");
 			client.sendText("conditional");
 			await().atMost(TIMEOUT).until(() -> calls.contains("third:conditional"));
@@ -99,7 +100,7 @@ class WebSocketEventListenerTests {
 
 	@Test
 	void publishesWhatListenerReturns() throws Exception {
-		try (JdkWebSocketClient client = connect()) {
+		try (WebSocketTestConnection client = connect()) {
 			client.sendText("reply");
 			await().atMost(TIMEOUT).until(() -> calls.contains("replied:reply"));
 		}
@@ -107,7 +108,7 @@ class WebSocketEventListenerTests {
 
 	@Test
 	void looksUpPrototypeListenersForEveryMessage() throws Exception {
-		try (JdkWebSocketClient client = connect()) {
+		try (WebSocketTestConnection client = connect()) {
 			client.sendText("a");
 			client.sendText("b");
 			client.sendText("c");
@@ -120,7 +121,7 @@ class WebSocketEventListenerTests {
 	@Test
 	void reachesListenersAddedAndRemovedWhileRunning() throws Exception {
 		ApplicationListener<WebSocketMessageEvent> added = (event) -> calls.add("added:" + event.getFrame().getData());
-		try (JdkWebSocketClient client = connect()) {
+		try (WebSocketTestConnection client = connect()) {
 			client.sendText("before");
 			await().atMost(TIMEOUT).until(() -> calls.contains("third:before"));
 			this.context.addApplicationListener(added);
@@ -135,7 +136,7 @@ class WebSocketEventListenerTests {
 
 	@Test
 	void callsListenersOfProxiedBeansThroughTheirProxy() throws Exception {
-		try (JdkWebSocketClient client = connect()) {
+		try (WebSocketTestConnection client = connect()) {
 			client.sendText("async");
 			await().atMost(TIMEOUT).until(() -> calls.stream().anyMatch((call) -> call.startsWith("async:")));
 			assertThat(calls).filteredOn((call) -> call.startsWith("async:"))
@@ -146,8 +147,8 @@ class WebSocketEventListenerTests {
 		}
 	}
 
-	private JdkWebSocketClient connect() throws Exception {
-		return JdkWebSocketClient.connectGreeted(URI.create("ws://localhost:" + this.port + "/"));
+	private WebSocketTestConnection connect() throws Exception {
+		return Greeter.connect(WebSocketTestClient.forPort(this.port));
 	}
 
 	/**
@@ -242,7 +243,7 @@ class WebSocketEventListenerTests {
 	@SpringBootConfiguration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
 	@EnableAsync
-	@Import({ EventRecorder.Greeter.class, OrderedListeners.class, OtherListeners.class, AsyncListener.class })
+	@Import({ Greeter.class, OrderedListeners.class, OtherListeners.class, AsyncListener.class })
 	static class TestApplication {
 
 		@Bean

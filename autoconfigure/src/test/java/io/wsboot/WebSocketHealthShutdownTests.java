@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import io.wsboot.RawWebSocket.ServerFrame;
 import io.wsboot.actuate.WebSocketHealthIndicator;
+import io.wsboot.test.RawWebSocketConnection;
+import io.wsboot.test.RawWebSocketConnection.ReceivedFrame;
+import io.wsboot.test.WebSocketTestClient;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -41,8 +43,8 @@ class WebSocketHealthShutdownTests {
 				.baseUrl("http://localhost:" + port)
 				.responseTimeout(TIMEOUT)
 				.build();
-			try (RawWebSocket socket = RawWebSocket.open(port, "/")) {
-				assertThat(socket.readText()).startsWith("fd:");
+			try (RawWebSocketConnection socket = WebSocketTestClient.forPort(port).connectRaw()) {
+				assertThat(socket.expectText()).startsWith("fd:");
 				http.get()
 					.uri("/actuator/health/websocket")
 					.exchange()
@@ -54,7 +56,7 @@ class WebSocketHealthShutdownTests {
 					.jsonPath("$.details.connections")
 					.isEqualTo(1);
 				shutdown = CompletableFuture.runAsync(context::close);
-				ServerFrame close = socket.readFrame();
+				ReceivedFrame close = socket.readFrame();
 				assertThat(close.opcode()).isEqualTo(0x8);
 				// The server now waits for this client's close frame: shutdown is under
 				// way and HTTP is still served
@@ -82,7 +84,7 @@ class WebSocketHealthShutdownTests {
 
 	@SpringBootConfiguration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
-	@Import({ EventRecorder.class, EventRecorder.Greeter.class })
+	@Import(Greeter.class)
 	static class TestApplication {
 
 	}

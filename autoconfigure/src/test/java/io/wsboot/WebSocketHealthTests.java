@@ -1,11 +1,11 @@
 package io.wsboot;
 
-import java.net.URI;
 import java.time.Duration;
 
-import io.wsboot.RawWebSocket.Request;
 import io.wsboot.actuate.WebSocketHealthIndicator;
 import io.wsboot.server.NettyWebSocketServer;
+import io.wsboot.test.WebSocketTestClient;
+import io.wsboot.test.WebSocketTestConnection;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -64,8 +64,7 @@ class WebSocketHealthTests {
 			.isEqualTo("UP")
 			.jsonPath("$.components.websocket.details.connections")
 			.isEqualTo(0);
-		try (JdkWebSocketClient client = JdkWebSocketClient
-			.connectGreeted(URI.create("ws://localhost:" + this.port + "/"))) {
+		try (WebSocketTestConnection client = Greeter.connect(WebSocketTestClient.forPort(this.port))) {
 			this.http.get()
 				.uri("/actuator/health/websocket")
 				.exchange()
@@ -82,10 +81,10 @@ class WebSocketHealthTests {
 	@Test
 	@DirtiesContext
 	void isOutOfServiceOnceServerIsStopped() throws Exception {
-		JdkWebSocketClient client = JdkWebSocketClient.connectGreeted(URI.create("ws://localhost:" + this.port + "/"));
+		WebSocketTestConnection client = Greeter.connect(WebSocketTestClient.forPort(this.port));
 		try {
 			this.server.stop();
-			assertThat(client.awaitClose().code()).isEqualTo(1001);
+			assertThat(client.expectClose().code()).isEqualTo(1001);
 			this.http.get()
 				.uri("/actuator/health")
 				.exchange()
@@ -98,9 +97,8 @@ class WebSocketHealthTests {
 				.isEqualTo("OUT_OF_SERVICE")
 				.jsonPath("$.components.websocket.details.connections")
 				.isEqualTo(0);
-			try (RawWebSocket socket = RawWebSocket.connect(this.port)) {
-				assertThat(socket.send(Request.upgrade("/")).status()).as("handshake once stopped").isEqualTo(503);
-			}
+			assertThat(WebSocketTestClient.forPort(this.port).handshake().status()).as("handshake once stopped")
+				.isEqualTo(503);
 		}
 		finally {
 			client.close();
@@ -118,7 +116,7 @@ class WebSocketHealthTests {
 
 	@SpringBootConfiguration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
-	@Import({ EventRecorder.class, EventRecorder.Greeter.class })
+	@Import(Greeter.class)
 	static class TestApplication {
 
 	}

@@ -1,7 +1,5 @@
 package io.wsboot;
 
-import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,7 +8,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.wsboot.JdkWebSocketClient.CloseStatus;
+import io.wsboot.test.RawWebSocketConnection;
+import io.wsboot.test.RecordWebSocketEvents;
+import io.wsboot.test.WebSocketEventRecorder;
+import io.wsboot.test.WebSocketTestClient;
+import io.wsboot.test.WebSocketTestConnection;
+import io.wsboot.test.WebSocketTestConnection.CloseStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -18,9 +21,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 
@@ -31,6 +34,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Tests for {@link WebSocketServer}.
  */
+@RecordWebSocketEvents
 @SpringBootTest(classes = WebSocketServerTests.TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.main.web-application-type=reactive", "wsboot.subprotocols=chat" })
 @ExtendWith(OutputCaptureExtension.class)
@@ -47,15 +51,15 @@ class WebSocketServerTests {
 	private WebSocketServer server;
 
 	@Autowired
-	private EventRecorder recorder;
+	private WebSocketEventRecorder recorder;
 
 	@Test
 	void pushesTextAndBinaryToClient() throws Exception {
-		try (JdkWebSocketClient client = connect()) {
-			assertThat(this.server.push(client.fd(), "hello")).isTrue();
-			assertThat(client.nextText()).isEqualTo("hello");
-			assertThat(this.server.push(client.fd(), new byte[] { 4, 5, 6 })).isTrue();
-			assertThat(client.nextBinary()).containsExactly(4, 5, 6);
+		try (WebSocketTestConnection client = connect()) {
+			assertThat(this.server.push(Greeter.fd(client), "hello")).isTrue();
+			assertThat(client.expectText()).isEqualTo("hello");
+			assertThat(this.server.push(Greeter.fd(client), new byte[] { 4, 5, 6 })).isTrue();
+			assertThat(client.expectBinary()).containsExactly(4, 5, 6);
 		}
 	}
 
@@ -63,22 +67,22 @@ class WebSocketServerTests {
 	void pushesAndBroadcastsPayloadsOfEveryHeaderLength() throws Exception {
 		// 7-bit, 16-bit and 64-bit payload lengths (RFC 6455 5.2), at their edges
 		int[] sizes = { 0, 1, 125, 126, 127, 65_535, 65_536, 200_000 };
-		try (JdkWebSocketClient client = connect()) {
+		try (WebSocketTestConnection client = connect()) {
 			for (int size : sizes) {
 				byte[] data = new byte[size];
 				for (int i = 0; i < size; i++) {
 					data[i] = (byte) (i * 31);
 				}
-				assertThat(this.server.push(client.fd(), data)).isTrue();
-				assertThat(client.nextBinary()).as("binary push of %d bytes", size).containsExactly(data);
+				assertThat(this.server.push(Greeter.fd(client), data)).isTrue();
+				assertThat(client.expectBinary()).as("binary push of %d bytes", size).containsExactly(data);
 				assertThat(this.server.broadcast(data)).isEqualTo(1);
-				assertThat(client.nextBinary()).as("binary broadcast of %d bytes", size).containsExactly(data);
+				assertThat(client.expectBinary()).as("binary broadcast of %d bytes", size).containsExactly(data);
 				// two bytes of UTF-8 a character, and one ASCII character for odd sizes
 				String text = "é".repeat(size / 2) + ((size % 2 == 1) ? "a" : "");
-				assertThat(this.server.push(client.fd(), text)).isTrue();
-				assertThat(client.nextText()).as("text push of %d characters", text.length()).isEqualTo(text);
+				assertThat(this.server.push(Greeter.fd(client), text)).isTrue();
+				assertThat(client.expectText()).as("text push of %d characters", text.length()).isEqualTo(text);
 				assertThat(this.server.broadcast(text)).isEqualTo(1);
-				assertThat(client.nextText()).as("text broadcast of %d characters", text.length()).isEqualTo(text);
+				assertThat(client.expectText()).as("text broadcast of %d characters", text.length()).isEqualTo(text);
 			}
 		}
 	}
@@ -89,11 +93,9 @@ class WebSocketServerTests {
 		long acceptedBefore = this.server.stats().accepted();
 		int clients = 20;
 		for (int i = 0; i < clients; i++) {
-			try (Socket socket = new Socket("localhost", this.port)) {
-				socket.getOutputStream()
-					.write(("GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-							+ "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-						.getBytes(StandardCharsets.US_ASCII));
+			try (RawWebSocketConnection socket = WebSocketTestClient.forPort(this.port).openSocket()) {
+				socket.write("GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+						+ "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
 			}
 		}
 		// Some clients are gone before their upgrade, the others once it is done
@@ -110,30 +112,30 @@ class WebSocketServerTests {
 		// An emoji cut in half, then a character beyond ASCII
 		String text = "cut \uD83D…";
 		String expected = new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
-		try (JdkWebSocketClient client = connect()) {
-			assertThat(this.server.push(client.fd(), text)).isTrue();
-			assertThat(client.nextText()).isEqualTo(expected).isEqualTo("cut ?…");
+		try (WebSocketTestConnection client = connect()) {
+			assertThat(this.server.push(Greeter.fd(client), text)).isTrue();
+			assertThat(client.expectText()).isEqualTo(expected).isEqualTo("cut ?…");
 			assertThat(this.server.broadcast(text)).isEqualTo(1);
-			assertThat(client.nextText()).isEqualTo(expected);
+			assertThat(client.expectText()).isEqualTo(expected);
 		}
 	}
 
 	@Test
 	void pushesMessageInFragments() throws Exception {
-		try (JdkWebSocketClient client = connect()) {
-			assertThat(this.server.push(client.fd(), "frag", Opcode.TEXT, false)).isTrue();
-			assertThat(this.server.push(client.fd(), "ment", Opcode.CONTINUATION, true)).isTrue();
-			assertThat(client.nextText()).isEqualTo("fragment");
-			assertThat(this.server.push(client.fd(), new byte[] { 1 }, Opcode.BINARY, false)).isTrue();
-			assertThat(this.server.push(client.fd(), new byte[] { 2 }, Opcode.CONTINUATION, true)).isTrue();
-			assertThat(client.nextBinary()).containsExactly(1, 2);
+		try (WebSocketTestConnection client = connect()) {
+			assertThat(this.server.push(Greeter.fd(client), "frag", Opcode.TEXT, false)).isTrue();
+			assertThat(this.server.push(Greeter.fd(client), "ment", Opcode.CONTINUATION, true)).isTrue();
+			assertThat(client.expectText()).isEqualTo("fragment");
+			assertThat(this.server.push(Greeter.fd(client), new byte[] { 1 }, Opcode.BINARY, false)).isTrue();
+			assertThat(this.server.push(Greeter.fd(client), new byte[] { 2 }, Opcode.CONTINUATION, true)).isTrue();
+			assertThat(client.expectBinary()).containsExactly(1, 2);
 		}
 	}
 
 	@Test
 	void refusesInvalidControlFrames() throws Exception {
-		try (JdkWebSocketClient client = connect()) {
-			long fd = client.fd();
+		try (WebSocketTestConnection client = connect()) {
+			long fd = Greeter.fd(client);
 			assertThatIllegalArgumentException()
 				.isThrownBy(() -> this.server.push(fd, new byte[0], Opcode.CLOSE, true));
 			assertThatIllegalArgumentException()
@@ -141,7 +143,7 @@ class WebSocketServerTests {
 			assertThatIllegalArgumentException()
 				.isThrownBy(() -> this.server.push(fd, new byte[1], Opcode.PING, false));
 			assertThat(this.server.push(fd, "still open")).isTrue();
-			assertThat(client.nextText()).isEqualTo("still open");
+			assertThat(client.expectText()).isEqualTo("still open");
 		}
 	}
 
@@ -164,15 +166,15 @@ class WebSocketServerTests {
 	@Test
 	void existsAndIsEstablishedOnlyWhileOpen() throws Exception {
 		long fd;
-		try (JdkWebSocketClient client = connect()) {
-			fd = client.fd();
+		try (WebSocketTestConnection client = connect()) {
+			fd = Greeter.fd(client);
 			assertThat(this.server.exists(fd)).isTrue();
 			assertThat(this.server.isEstablished(fd)).isTrue();
 			assertThat(this.server.connections()).contains(fd);
-			client.sendClose(1000, "");
-			client.awaitClose();
+			client.close(1000, "");
+			client.expectClose();
 		}
-		this.recorder.awaitClose(fd);
+		this.recorder.awaitClose(fd, TIMEOUT);
 		assertThat(this.server.exists(fd)).isFalse();
 		assertThat(this.server.isEstablished(fd)).isFalse();
 		assertThat(this.server.push(fd, "too late")).isFalse();
@@ -182,19 +184,19 @@ class WebSocketServerTests {
 
 	@Test
 	void disconnectSendsCloseCodeAndReason() throws Exception {
-		try (JdkWebSocketClient client = connect()) {
-			long fd = client.fd();
+		try (WebSocketTestConnection client = connect()) {
+			long fd = Greeter.fd(client);
 			assertThat(this.server.disconnect(fd, 4000, "bye")).isTrue();
-			assertThat(client.awaitClose()).isEqualTo(new CloseStatus(4000, "bye"));
-			this.recorder.awaitClose(fd);
+			assertThat(client.expectClose()).isEqualTo(new CloseStatus(4000, "bye"));
+			this.recorder.awaitClose(fd, TIMEOUT);
 			assertThat(this.server.disconnect(fd, 4000, "bye")).isFalse();
 		}
 	}
 
 	@Test
 	void disconnectRefusesCodesServerMayNotSendAndLongReasons() throws Exception {
-		try (JdkWebSocketClient client = connect()) {
-			long fd = client.fd();
+		try (WebSocketTestConnection client = connect()) {
+			long fd = Greeter.fd(client);
 			for (int code : new int[] { 999, 1004, 1005, 1006, 1015, 2999, 5000 }) {
 				assertThatIllegalArgumentException().as("code %d", code)
 					.isThrownBy(() -> this.server.disconnect(fd, code, ""));
@@ -206,69 +208,69 @@ class WebSocketServerTests {
 
 	@Test
 	void broadcastReachesEveryOpenClientOnceAndReturnsCount() throws Exception {
-		List<JdkWebSocketClient> clients = new ArrayList<>();
+		List<WebSocketTestConnection> clients = new ArrayList<>();
 		try {
 			for (int i = 0; i < 3; i++) {
 				clients.add(connect());
 			}
-			List<Long> fds = clients.stream().map(JdkWebSocketClient::fd).toList();
+			List<Long> fds = clients.stream().map(Greeter::fd).toList();
 			await().atMost(TIMEOUT).until(this.server::connections, (open) -> open.equals(fds));
 			assertThat(this.server.broadcast("news")).isEqualTo(3);
 			assertThat(this.server.broadcast("bytes".getBytes(StandardCharsets.UTF_8))).isEqualTo(3);
 			assertThat(this.server.broadcast("only first", (fd) -> fd == fds.get(0))).isEqualTo(1);
-			for (JdkWebSocketClient client : clients) {
-				assertThat(this.server.push(client.fd(), "end")).isTrue();
+			for (WebSocketTestConnection client : clients) {
+				assertThat(this.server.push(Greeter.fd(client), "end")).isTrue();
 			}
-			assertThat(clients.get(0).nextText()).isEqualTo("news");
-			assertThat(clients.get(0).nextBinary()).asString(StandardCharsets.UTF_8).isEqualTo("bytes");
-			assertThat(clients.get(0).nextText()).isEqualTo("only first");
-			assertThat(clients.get(0).nextText()).isEqualTo("end");
-			for (JdkWebSocketClient client : clients.subList(1, 3)) {
-				assertThat(client.nextText()).isEqualTo("news");
-				assertThat(client.nextBinary()).asString(StandardCharsets.UTF_8).isEqualTo("bytes");
-				assertThat(client.nextText()).isEqualTo("end");
+			assertThat(clients.get(0).expectText()).isEqualTo("news");
+			assertThat(clients.get(0).expectBinary()).asString(StandardCharsets.UTF_8).isEqualTo("bytes");
+			assertThat(clients.get(0).expectText()).isEqualTo("only first");
+			assertThat(clients.get(0).expectText()).isEqualTo("end");
+			for (WebSocketTestConnection client : clients.subList(1, 3)) {
+				assertThat(client.expectText()).isEqualTo("news");
+				assertThat(client.expectBinary()).asString(StandardCharsets.UTF_8).isEqualTo("bytes");
+				assertThat(client.expectText()).isEqualTo("end");
 			}
-			assertThat(clients).allSatisfy((client) -> assertThat(client.pendingMessages()).isEmpty());
+			clients.forEach((client) -> client.expectNoMessage(Duration.ZERO));
 		}
 		finally {
-			clients.forEach(JdkWebSocketClient::close);
+			clients.forEach(WebSocketTestConnection::close);
 		}
 	}
 
 	@Test
 	void broadcastSkipsClosedConnections() throws Exception {
-		try (JdkWebSocketClient open = connect(); JdkWebSocketClient closing = connect()) {
-			closing.sendClose(1000, "");
-			closing.awaitClose();
-			this.recorder.awaitClose(closing.fd());
-			await().atMost(TIMEOUT).until(this.server::connections, (fds) -> fds.equals(List.of(open.fd())));
+		try (WebSocketTestConnection open = connect(); WebSocketTestConnection closing = connect()) {
+			closing.close(1000, "");
+			closing.expectClose();
+			this.recorder.awaitClose(Greeter.fd(closing), TIMEOUT);
+			await().atMost(TIMEOUT).until(this.server::connections, (fds) -> fds.equals(List.of(Greeter.fd(open))));
 			assertThat(this.server.broadcast("news")).isEqualTo(1);
-			assertThat(open.nextText()).isEqualTo("news");
+			assertThat(open.expectText()).isEqualTo("news");
 		}
 	}
 
 	@Test
 	void connectionsListsOpenFdsInAscendingOrder() throws Exception {
-		try (JdkWebSocketClient first = connect();
-				JdkWebSocketClient second = connect();
-				JdkWebSocketClient third = connect()) {
-			List<Long> fds = List.of(first.fd(), second.fd(), third.fd());
+		try (WebSocketTestConnection first = connect();
+				WebSocketTestConnection second = connect();
+				WebSocketTestConnection third = connect()) {
+			List<Long> fds = List.of(Greeter.fd(first), Greeter.fd(second), Greeter.fd(third));
 			await().atMost(TIMEOUT).until(this.server::connections, (open) -> open.equals(fds));
 			assertThat(this.server.connections()).isSorted();
-			second.sendClose(1000, "");
-			second.awaitClose();
+			second.close(1000, "");
+			second.expectClose();
 			await().atMost(TIMEOUT)
-				.until(this.server::connections, (open) -> open.equals(List.of(first.fd(), third.fd())));
+				.until(this.server::connections, (open) -> open.equals(List.of(Greeter.fd(first), Greeter.fd(third))));
 		}
 	}
 
 	@Test
 	void infoDescribesConnection() throws Exception {
-		URI uri = URI.create("ws://localhost:" + this.port + "/?room=1");
-		try (JdkWebSocketClient client = JdkWebSocketClient.connectGreeted(uri, "chat")) {
-			long fd = client.fd();
+		try (WebSocketTestConnection client = Greeter
+			.connect(WebSocketTestClient.forPort(this.port).path("/?room=1").subprotocols("chat"))) {
+			long fd = Greeter.fd(client);
 			client.sendText("abc");
-			this.recorder.awaitMessages(fd, 1);
+			this.recorder.awaitMessages(fd, 1, TIMEOUT);
 			ConnectionInfo info = this.server.info(fd).orElseThrow();
 			assertThat(info.fd()).isEqualTo(fd);
 			assertThat(info.path()).isEqualTo("/");
@@ -288,16 +290,16 @@ class WebSocketServerTests {
 	void stopsConnectionTimersWhenConnectionCloses() throws Exception {
 		AtomicInteger runs = new AtomicInteger();
 		long fd;
-		try (JdkWebSocketClient client = connect()) {
-			fd = client.fd();
+		try (WebSocketTestConnection client = connect()) {
+			fd = Greeter.fd(client);
 			long timer = this.server.tick(fd, Duration.ofMillis(20), runs::incrementAndGet);
 			assertThat(timer).isNotEqualTo(-1);
 			await().atMost(TIMEOUT).until(() -> runs.get() >= 3);
 			assertThat(this.server.stats().timers()).isPositive();
-			client.sendClose(1000, "");
-			client.awaitClose();
+			client.close(1000, "");
+			client.expectClose();
 		}
-		this.recorder.awaitClose(fd);
+		this.recorder.awaitClose(fd, TIMEOUT);
 		int afterClose = runs.get();
 		await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> runs.get() == afterClose);
 		await().atMost(TIMEOUT).until(() -> this.server.stats().timers() == 0);
@@ -309,13 +311,13 @@ class WebSocketServerTests {
 		CountDownLatch ran = new CountDownLatch(1);
 		AtomicInteger late = new AtomicInteger();
 		long fd;
-		try (JdkWebSocketClient client = connect()) {
-			fd = client.fd();
+		try (WebSocketTestConnection client = connect()) {
+			fd = Greeter.fd(client);
 			assertThat(this.server.after(fd, Duration.ofMillis(20), ran::countDown)).isNotEqualTo(-1);
 			assertThat(ran.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
 			assertThat(this.server.after(fd, Duration.ofMillis(500), late::incrementAndGet)).isNotEqualTo(-1);
 		}
-		this.recorder.awaitClose(fd);
+		this.recorder.awaitClose(fd, TIMEOUT);
 		await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(3)).until(() -> late.get() == 0);
 		await().atMost(TIMEOUT).until(() -> this.server.stats().timers() == 0);
 	}
@@ -361,12 +363,12 @@ class WebSocketServerTests {
 	void neverReusesFds() throws Exception {
 		List<Long> fds = new ArrayList<>();
 		for (int i = 0; i < 5; i++) {
-			try (JdkWebSocketClient client = connect()) {
-				fds.add(client.fd());
-				client.sendClose(1000, "");
-				client.awaitClose();
+			try (WebSocketTestConnection client = connect()) {
+				fds.add(Greeter.fd(client));
+				client.close(1000, "");
+				client.expectClose();
 			}
-			this.recorder.awaitClose(fds.get(i));
+			this.recorder.awaitClose(fds.get(i), TIMEOUT);
 		}
 		assertThat(fds).doesNotHaveDuplicates().isSorted();
 		assertThat(fds.get(0)).isNotNegative();
@@ -375,9 +377,9 @@ class WebSocketServerTests {
 	@Test
 	void countsConnectionsAndMessages() throws Exception {
 		WebSocketStats before = this.server.stats();
-		try (JdkWebSocketClient client = connect()) {
+		try (WebSocketTestConnection client = connect()) {
 			client.sendText("abc");
-			this.recorder.awaitMessages(client.fd(), 1);
+			this.recorder.awaitMessages(Greeter.fd(client), 1, TIMEOUT);
 			await().atMost(TIMEOUT).untilAsserted(() -> {
 				WebSocketStats stats = this.server.stats();
 				assertThat(stats.connections()).isPositive();
@@ -390,13 +392,13 @@ class WebSocketServerTests {
 		}
 	}
 
-	private JdkWebSocketClient connect() throws Exception {
-		return JdkWebSocketClient.connectGreeted(URI.create("ws://localhost:" + this.port + "/"));
+	private WebSocketTestConnection connect() {
+		return Greeter.connect(WebSocketTestClient.forPort(this.port));
 	}
 
 	@SpringBootConfiguration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
-	@Import({ EventRecorder.class, EventRecorder.Greeter.class })
+	@Import(Greeter.class)
 	static class TestApplication {
 
 	}

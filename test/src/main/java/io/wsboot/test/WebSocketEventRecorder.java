@@ -2,8 +2,12 @@ package io.wsboot.test;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -44,6 +48,12 @@ public class WebSocketEventRecorder implements SmartApplicationListener {
 
 	private final List<ApplicationEvent> events = new ArrayList<>();
 
+	private final Map<ApplicationEvent, Thread> threads = new IdentityHashMap<>();
+
+	private final Map<Long, AtomicInteger> recording = new ConcurrentHashMap<>();
+
+	private final AtomicInteger overlaps = new AtomicInteger();
+
 	@Override
 	public boolean supportsEventType(Class<? extends ApplicationEvent> eventType) {
 		return WebSocketOpenEvent.class.isAssignableFrom(eventType)
@@ -53,9 +63,19 @@ public class WebSocketEventRecorder implements SmartApplicationListener {
 
 	@Override
 	public void onApplicationEvent(ApplicationEvent event) {
-		synchronized (this.events) {
-			this.events.add(event);
-			this.events.notifyAll();
+		AtomicInteger running = this.recording.computeIfAbsent(fd(event), (fd) -> new AtomicInteger());
+		if (running.incrementAndGet() > 1) {
+			this.overlaps.incrementAndGet();
+		}
+		try {
+			synchronized (this.events) {
+				this.events.add(event);
+				this.threads.put(event, Thread.currentThread());
+				this.events.notifyAll();
+			}
+		}
+		finally {
+			running.decrementAndGet();
 		}
 	}
 
@@ -104,6 +124,32 @@ public class WebSocketEventRecorder implements SmartApplicationListener {
 			.filter((event) -> event.getFd() == fd)
 			.map(WebSocketMessageEvent::getFrame)
 			.toList();
+	}
+
+	/**
+	 * Return the thread that published an event, which is the thread its listeners ran on
+	 * (an event loop of the server, or the worker of {@code wsboot.listener-execution}).
+	 * @param event an event of {@link #events()}
+	 * @return the thread
+	 * @throws IllegalArgumentException when the event was not recorded
+	 */
+	public Thread thread(ApplicationEvent event) {
+		Assert.notNull(event, "'event' must not be null");
+		synchronized (this.events) {
+			Thread thread = this.threads.get(event);
+			Assert.isTrue(thread != null, "'event' was not recorded");
+			return thread;
+		}
+	}
+
+	/**
+	 * Return how many times an event of a connection was published while another event of
+	 * the same connection was being recorded. wsboot publishes the events of one
+	 * connection one at a time, so this stays {@code 0}.
+	 * @return the number of overlapping events since the last {@link #clear()}
+	 */
+	public int overlaps() {
+		return this.overlaps.get();
 	}
 
 	/**
@@ -180,6 +226,8 @@ public class WebSocketEventRecorder implements SmartApplicationListener {
 	public void clear() {
 		synchronized (this.events) {
 			this.events.clear();
+			this.threads.clear();
+			this.overlaps.set(0);
 		}
 	}
 

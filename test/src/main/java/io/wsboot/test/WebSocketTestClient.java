@@ -21,8 +21,9 @@ import org.springframework.util.Assert;
  * A WebSocket client for tests, in the spirit of {@code WebTestClient}: describe the
  * request fluently, then {@link #connect() connect} to get a
  * {@link WebSocketTestConnection} that sends messages and expects messages and close
- * codes, or send a {@link #handshake() raw handshake} to check how the server answers
- * requests a compliant client would not make. <pre class="code">
+ * codes, send a {@link #handshake() raw handshake} to check how the server answers
+ * requests a compliant client would not make, or open a {@link #connectRaw() raw
+ * connection} to send frames a compliant client would not send. <pre class="code">
  * try (WebSocketTestConnection connection = client.path("/chat/lobby").subprotocols("chat").connect()) {
  * 	connection.sendText("hi").expectText("echo: hi");
  * }
@@ -33,13 +34,14 @@ import org.springframework.util.Assert;
  * other settings return a new client, so one instance (such as the bean of
  * {@link AutoConfigureWebSocketTestClient @AutoConfigureWebSocketTestClient}) can be
  * shared by all tests. Connections use the JDK's {@link java.net.http.WebSocket}; raw
- * handshakes use a plain {@link java.net.Socket}. Every wait is bounded by
- * {@link #timeout(Duration)}, {@link #DEFAULT_TIMEOUT} unless set, and a failed
- * expectation throws an {@link AssertionError} that says what was received.
+ * handshakes and raw connections use a plain {@link java.net.Socket}. Every wait is
+ * bounded by {@link #timeout(Duration)}, {@link #DEFAULT_TIMEOUT} unless set, and a
+ * failed expectation throws an {@link AssertionError} that says what was received.
  *
  * @since 0.1.0
  * @see WebSocketTestConnection
  * @see HandshakeResult
+ * @see RawWebSocketConnection
  */
 public final class WebSocketTestClient {
 
@@ -221,6 +223,7 @@ public final class WebSocketTestClient {
 	 * the response is read, a {@code 101} included.
 	 * @return the response
 	 * @throws AssertionError when the server cannot be reached or does not answer in time
+	 * @see #connectRaw()
 	 */
 	public HandshakeResult handshake() {
 		return handshake("GET");
@@ -234,7 +237,52 @@ public final class WebSocketTestClient {
 	 */
 	public HandshakeResult handshake(String method) {
 		Assert.hasText(method, "'method' must not be empty");
-		URI uri = uri();
+		try (RawWebSocketConnection connection = openSocket()) {
+			return connection.handshake(method);
+		}
+	}
+
+	/**
+	 * Open a plain socket to the server and send nothing, for requests written by hand
+	 * ({@link RawWebSocketConnection#write(String)}), partial or slow ones, or a
+	 * {@link RawWebSocketConnection#handshake() handshake} whose connection the test
+	 * keeps.
+	 * @return the connected socket, to close when done (it is {@link AutoCloseable})
+	 * @throws AssertionError when the server cannot be reached in time
+	 */
+	public RawWebSocketConnection openSocket() {
+		return RawWebSocketConnection.open(this, uri(), this.timeout);
+	}
+
+	/**
+	 * Open a plain socket, send the upgrade request of {@link #handshake()} and check
+	 * that the response is a {@code 101} a compliant client accepts, for exchanging
+	 * frames a compliant client would not send, or reading the server's frames as they
+	 * are.
+	 * @return the upgraded connection, to close when done (it is {@link AutoCloseable});
+	 * its {@link RawWebSocketConnection#handshakeResult()} is the {@code 101}
+	 * @throws AssertionError when the server refuses the handshake (the message shows the
+	 * response), cannot be reached, or does not answer in time
+	 */
+	public RawWebSocketConnection connectRaw() {
+		RawWebSocketConnection connection = openSocket();
+		try {
+			connection.handshake().expectSwitchingProtocols();
+			return connection;
+		}
+		catch (RuntimeException | AssertionError ex) {
+			connection.close();
+			throw ex;
+		}
+	}
+
+	/**
+	 * Return the headers of an upgrade request to a URI: the defaults not replaced or
+	 * removed, then the client's own.
+	 * @param uri the target
+	 * @return the headers, in order, with a fresh key
+	 */
+	List<Header> handshakeHeaders(URI uri) {
 		List<Header> defaults = new ArrayList<>();
 		defaults.add(new Header("Host", uri.getHost() + ((uri.getPort() != -1) ? ":" + uri.getPort() : "")));
 		defaults.add(new Header("Upgrade", "websocket"));
@@ -253,7 +301,7 @@ public final class WebSocketTestClient {
 			}
 		}
 		headers.addAll(this.headers);
-		return RawHandshake.exchange(uri, method, headers, this.timeout);
+		return headers;
 	}
 
 	@Override

@@ -141,6 +141,15 @@ public final class WebSocketTestConnection implements AutoCloseable {
 	}
 
 	/**
+	 * Return whether the connection is open: no close frame was received and the
+	 * connection did not end. Messages queued before a close frame do not count.
+	 * @return whether the connection is open
+	 */
+	public boolean isOpen() {
+		return !this.ended.isDone();
+	}
+
+	/**
 	 * Send a text message and wait until it is written.
 	 * @param text the message
 	 * @return this connection

@@ -1,7 +1,10 @@
 package io.wsboot.test;
 
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 import io.wsboot.Frame;
 import io.wsboot.WebSocketCloseEvent;
@@ -9,6 +12,7 @@ import io.wsboot.WebSocketCloseEvent.ClosedBy;
 import io.wsboot.WebSocketMessageEvent;
 import io.wsboot.WebSocketOpenEvent;
 import io.wsboot.WebSocketServer;
+import io.wsboot.test.RawWebSocketConnection.ReceivedFrame;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -17,6 +21,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationEvent;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.event.EventListener;
 
@@ -321,9 +326,150 @@ class WebSocketTestClientIntegrationTests {
 		}
 	}
 
+	@Test
+	void rawConnectionExchangesFramesAsOnTheWire() {
+		try (RawWebSocketConnection connection = this.client.connectRaw()) {
+			connection.handshakeResult().expectSwitchingProtocols();
+			ReceivedFrame greeting = connection.readFrame();
+			assertThat(greeting.fin()).isTrue();
+			assertThat(greeting.rsv()).isZero();
+			assertThat(greeting.opcode()).isEqualTo(RawWebSocketConnection.TEXT);
+			assertThat(greeting.text()).matches("fd:\\d+");
+			connection.sendText("hi").expectText("echo:hi");
+			connection.sendBinary(new byte[] { 1, 2 });
+			assertThat(connection.expectBinary()).containsExactly(1, 2);
+			connection.sendFrame(false, RawWebSocketConnection.TEXT, "frag".getBytes(StandardCharsets.UTF_8))
+				.sendFrame(true, RawWebSocketConnection.CONTINUATION, "ment".getBytes(StandardCharsets.UTF_8))
+				.expectText("echo:fragment");
+			connection.sendPing("p".getBytes(StandardCharsets.UTF_8));
+			ReceivedFrame pong = connection.readFrame();
+			assertThat(pong.opcode()).isEqualTo(RawWebSocketConnection.PONG);
+			assertThat(pong.text()).isEqualTo("p");
+			connection.sendClose(1000, "done");
+			connection.expectClose(1000);
+			assertThat(connection.awaitServerClose(TIMEOUT)).isTrue();
+		}
+	}
+
+	@Test
+	void rawConnectionSendsFramesACompliantClientWouldNot() {
+		try (RawWebSocketConnection connection = this.client.connectRaw()) {
+			connection.expectText();
+			connection.sendFrame(0x80 | 0x20 | RawWebSocketConnection.TEXT, true, new byte[] { 'x' }).expectClose(1002);
+		}
+		try (RawWebSocketConnection connection = this.client.connectRaw()) {
+			connection.sendFrame(0x80 | RawWebSocketConnection.TEXT, false, new byte[] { 'x' }).expectClose(1002);
+		}
+		try (RawWebSocketConnection connection = this.client.connectRaw()) {
+			connection.sendClose(1005, "").expectClose(1002);
+		}
+		try (RawWebSocketConnection connection = this.client.connectRaw()) {
+			connection.sendPing(new byte[126]).expectClose(1002);
+		}
+	}
+
+	@Test
+	void rawConnectionSeesTheServerCloseAHalfClosedSocket() {
+		try (RawWebSocketConnection connection = this.client.connectRaw()) {
+			assertThat(connection.awaitServerClose(Duration.ofMillis(200))).as("closed while open").isFalse();
+			connection.shutdownOutput();
+			assertThat(connection.awaitServerClose(TIMEOUT)).isTrue();
+		}
+	}
+
+	@Test
+	void rawConnectionFailsClearlyWhenNoFrameComes() {
+		try (RawWebSocketConnection connection = this.client.timeout(Duration.ofMillis(300)).connectRaw()) {
+			connection.expectText();
+			long start = System.nanoTime();
+			assertThatExceptionOfType(AssertionError.class).isThrownBy(connection::expectClose)
+				.withMessageContaining("within 300ms")
+				.withMessageContaining("expected a close frame");
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+		}
+	}
+
+	@Test
+	void rawConnectionFailsWithTheFrameReceivedInstead() {
+		try (RawWebSocketConnection connection = this.client.connectRaw()) {
+			connection.expectText();
+			connection.sendBinary(new byte[] { 1 });
+			assertThatExceptionOfType(AssertionError.class).isThrownBy(connection::expectText)
+				.withMessageContaining("opcode of frame{fin=true, rsv=0, opcode=2, length=1}");
+		}
+	}
+
+	@Test
+	void connectRawFailsWithTheResponseOfARefusedHandshake() {
+		WebSocketTestClient foreign = this.client.header("Origin", "https://evil.example");
+		assertThatExceptionOfType(AssertionError.class).isThrownBy(foreign::connectRaw)
+			.withMessageContaining("HTTP/1.1 403");
+	}
+
+	@Test
+	void socketKeepsTheConnectionOfARefusedHandshake() {
+		try (RawWebSocketConnection connection = this.client.header("Sec-WebSocket-Version", "8").openSocket()) {
+			connection.handshake().expectStatus(426).expectHeader("Sec-WebSocket-Version", "13");
+			assertThat(connection.handshakeResult().status()).isEqualTo(426);
+			connection.handshake().expectStatus(426);
+		}
+	}
+
+	@Test
+	void socketSendsRequestsWrittenByHand() {
+		try (RawWebSocketConnection connection = this.client.openSocket()) {
+			connection.write("GET /ws HTTP/1.1\r\nHost: localhost\r\n");
+			assertThat(connection.awaitServerClose(Duration.ofMillis(200))).isFalse();
+			connection.write("Upgrade: websocket\r\nConnection: Upgrade\r\n")
+				.write("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+			HandshakeResult result = connection.readResponse()
+				.expectStatus(101)
+				.expectHeader("Sec-WebSocket-Accept", "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+			assertThat(result.body()).isEmpty();
+			assertThat(connection.expectText()).startsWith("fd:");
+		}
+	}
+
+	@Test
+	void socketReadsTheBodyOfAResponse() {
+		try (RawWebSocketConnection connection = this.client.path("/nothing-here").openSocket()) {
+			connection.write("GET /nothing-here HTTP/1.1\r\nHost: localhost\r\n\r\n");
+			assertThat(connection.readResponse().status()).isEqualTo(404);
+		}
+	}
+
+	@Test
+	void writeToASocketTheServerClosedFails() {
+		try (RawWebSocketConnection connection = this.client.connectRaw()) {
+			connection.sendText("close:4000:bye").expectClose(4000);
+			assertThat(connection.awaitServerClose(TIMEOUT)).isTrue();
+			assertThatExceptionOfType(UncheckedIOException.class).isThrownBy(() -> {
+				for (int i = 0; i < 100; i++) {
+					connection.sendBinary(new byte[8192]);
+				}
+			});
+		}
+	}
+
+	@Test
+	void recordsTheThreadOfEachEvent() {
+		try (WebSocketTestConnection connection = this.client.connect()) {
+			long fd = this.recorder.awaitOpen(TIMEOUT).getFd();
+			connection.sendText("a");
+			this.recorder.awaitMessages(fd, 1, TIMEOUT);
+		}
+		List<ApplicationEvent> events = this.recorder.events();
+		assertThat(events).isNotEmpty();
+		assertThat(events).extracting(this.recorder::thread)
+			.allSatisfy((thread) -> assertThat(thread.getName()).contains("-http-"));
+		assertThat(this.recorder.overlaps()).isZero();
+		assertThatIllegalArgumentException().isThrownBy(() -> this.recorder.thread(new ApplicationEvent(this) {
+		})).withMessageContaining("'event' was not recorded");
+	}
+
 	@SpringBootConfiguration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
-	@Import(EchoListener.class)
+	@Import({ WsbootServerConfiguration.class, EchoListener.class })
 	static class EchoApplication {
 
 	}

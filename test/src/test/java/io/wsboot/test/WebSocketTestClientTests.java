@@ -64,7 +64,7 @@ class WebSocketTestClientTests {
 	void handshakeFailsWhenNothingListens() throws IOException {
 		WebSocketTestClient client = WebSocketTestClient.forPort(freePort()).timeout(Duration.ofSeconds(2));
 		assertThatExceptionOfType(AssertionError.class).isThrownBy(client::handshake)
-			.withMessageContaining("Handshake request to ws://localhost:");
+			.withMessageContaining("Could not connect to ws://localhost:");
 	}
 
 	@Test
