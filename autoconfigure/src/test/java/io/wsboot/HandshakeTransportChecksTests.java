@@ -27,8 +27,8 @@ import static org.awaitility.Awaitility.await;
  * every handshake, and for which requests it claims.
  */
 @SpringBootTest(classes = HandshakeTransportChecksTests.TestApplication.class,
-		webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "spring.main.web-application-type=reactive", "wsboot.allowed-origins=https://good.example" })
+		webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "spring.main.web-application-type=reactive",
+				"wsboot.allowed-origins=https://good.example,https://*.trusted.example" })
 class HandshakeTransportChecksTests {
 
 	@LocalServerPort
@@ -157,6 +157,21 @@ class HandshakeTransportChecksTests {
 		try (RawWebSocket socket = RawWebSocket.connect(this.port)) {
 			socket.send(request).assertSwitchingProtocols(request);
 		}
+	}
+
+	@Test
+	void acceptsOriginMatchingAllowedPattern() throws Exception {
+		Request request = Request.upgrade("/").add("Origin", "https://app.trusted.example");
+		try (RawWebSocket socket = RawWebSocket.connect(this.port)) {
+			socket.send(request).assertSwitchingProtocols(request);
+		}
+	}
+
+	@Test
+	void rejectsOriginOutsideAllowedPatternWith403() throws Exception {
+		assertThat(send(Request.upgrade("/").add("Origin", "https://trusted.example")).status()).isEqualTo(403);
+		assertThat(send(Request.upgrade("/").add("Origin", "https://app.trusted.example.evil")).status())
+			.isEqualTo(403);
 	}
 
 	@Test

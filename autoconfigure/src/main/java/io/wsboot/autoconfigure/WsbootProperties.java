@@ -33,7 +33,8 @@ public class WsbootProperties {
 	private List<String> subprotocols = new ArrayList<>();
 
 	/**
-	 * Origins accepted in handshakes that carry an Origin header; '*' accepts any.
+	 * Origins or origin patterns (such as 'https://*.example.com') accepted in handshakes
+	 * that carry an Origin header; '*' accepts any.
 	 */
 	private List<String> allowedOrigins = new ArrayList<>(List.of("*"));
 
