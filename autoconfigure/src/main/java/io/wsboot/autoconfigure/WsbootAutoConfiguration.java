@@ -1,8 +1,6 @@
 package io.wsboot.autoconfigure;
 
-import java.lang.reflect.Method;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 
 import io.micrometer.observation.ObservationRegistry;
 import io.wsboot.DefaultHandshakeInterceptor;
@@ -36,6 +34,7 @@ import org.springframework.context.event.ApplicationEventMulticaster;
 import org.springframework.context.support.AbstractApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ImportRuntimeHints;
+import org.springframework.core.task.VirtualThreadTaskExecutor;
 import org.springframework.web.reactive.DispatcherHandler;
 
 /**
@@ -149,19 +148,17 @@ public final class WsbootAutoConfiguration {
 		};
 	}
 
+	/**
+	 * Spring's executor of one virtual thread per task, threads named
+	 * {@code wsboot-listener-N}.
+	 */
 	private static Executor virtualThreadExecutor() {
 		if (Runtime.version().feature() < 21) {
 			throw new IllegalStateException("wsboot.listener-execution=virtual-threads needs virtual threads, "
 					+ "which Java 21 or later has; this is Java " + Runtime.version().feature()
 					+ ": use bounded-elastic or event-loop");
 		}
-		try {
-			Method factory = java.util.concurrent.Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
-			return (ExecutorService) factory.invoke(null);
-		}
-		catch (ReflectiveOperationException ex) {
-			throw new IllegalStateException("Virtual threads are not available on this JVM", ex);
-		}
+		return new VirtualThreadTaskExecutor("wsboot-listener-");
 	}
 
 }

@@ -9,6 +9,8 @@ import io.wsboot.WebSocketServer;
 import io.wsboot.autoconfigure.WsbootProperties.ListenerExecution;
 import io.wsboot.event.WebSocketEventListenerFactory;
 import io.wsboot.event.WebSocketEventMulticaster;
+import io.wsboot.netty.NettyWebSocketServer;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import reactor.netty.http.server.HttpServer;
 
@@ -25,6 +27,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.SimpleApplicationEventMulticaster;
 import org.springframework.context.support.AbstractApplicationContext;
+import org.springframework.core.task.VirtualThreadTaskExecutor;
+import org.springframework.test.util.ReflectionTestUtils;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.reactive.DispatcherHandler;
 import org.springframework.web.reactive.HandlerMapping;
@@ -206,8 +210,35 @@ class WsbootAutoConfigurationTests {
 			else {
 				assertThat(context).hasNotFailed();
 				assertThat(context).hasSingleBean(WebSocketServer.class);
+				assertThat(listenerExecutor(context)).isInstanceOf(VirtualThreadTaskExecutor.class);
 			}
 		});
+	}
+
+	@Test
+	void keepsListenersOnEventLoopWhenSpringVirtualThreadsAreEnabled() {
+		this.contextRunner.withPropertyValues("spring.threads.virtual.enabled=true").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(listenerExecutor(context)).isNull();
+		});
+	}
+
+	@Test
+	void runsListenersOnEventLoopByDefault() {
+		this.contextRunner.run((context) -> assertThat(listenerExecutor(context)).isNull());
+	}
+
+	@Test
+	void runsListenersOnBoundedElasticWhenConfigured() {
+		this.contextRunner.withPropertyValues("wsboot.listener-execution=bounded-elastic")
+			.run((context) -> assertThat(listenerExecutor(context)).isNotNull());
+	}
+
+	/**
+	 * Return where the engine runs listeners, {@code null} for the event loop.
+	 */
+	private static @Nullable Object listenerExecutor(AssertableReactiveWebApplicationContext context) {
+		return ReflectionTestUtils.getField(context.getBean(NettyWebSocketServer.class), "worker");
 	}
 
 	private static ContextConsumer<AssertableReactiveWebApplicationContext> hasWsbootBeans() {
