@@ -41,6 +41,11 @@ import org.springframework.web.reactive.DispatcherHandler;
  * Auto-configuration of the wsboot WebSocket server: the {@link WebSocketServer}, the
  * default {@link HandshakeInterceptor} and the WebFlux handler mapping of the endpoint on
  * {@code wsboot.path}.
+ * <p>
+ * The engine ({@link NettyWebSocketServer}) is the {@link WebSocketServer} bean unless
+ * the application defines one. An application's bean that replaces it fails startup with
+ * an {@link UnsupportedWebSocketServerException}: the endpoint, its meters and its health
+ * need the engine. The cluster's server, which wraps the engine, keeps it.
  *
  * @since 0.1.0
  */
@@ -76,6 +81,16 @@ public final class WsbootAutoConfiguration {
 		return new WebSocketEventListenerFactory();
 	}
 
+	/**
+	 * The check that fails startup when a {@link WebSocketServer} bean of the application
+	 * replaced the engine, rather than leave the endpoint out.
+	 * @return the check
+	 */
+	@Bean
+	static WebSocketServerCheck wsbootWebSocketServerCheck() {
+		return new WebSocketServerCheck();
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	HandshakeInterceptor handshakeInterceptor(WsbootProperties properties) {
@@ -108,7 +123,7 @@ public final class WsbootAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnBean(NettyWebSocketServer.class)
+	@ConditionalOnBean(WebSocketServer.class)
 	@ConditionalOnMissingBean
 	WsbootHandlerMapping wsbootHandlerMapping(NettyWebSocketServer server, HandshakeInterceptor interceptor,
 			WsbootProperties properties, ObjectProvider<ObservationRegistry> observationRegistry,
