@@ -52,6 +52,14 @@ class HandshakeTimeoutTests {
 	}
 
 	@Test
+	void dropsPlainHttpConnectionThatSendsHalfARequest() throws Exception {
+		try (RawWebSocket socket = RawWebSocket.connect(this.port)) {
+			socket.write("GET /actuator/health HTTP/1.1\r\nHost: localhost\r\n");
+			assertThat(socket.awaitServerClose(BOUND)).isTrue();
+		}
+	}
+
+	@Test
 	void dropsConnectionThatDripsHeadersPastDeadline() throws Exception {
 		long start = System.nanoTime();
 		boolean closed = false;

@@ -137,6 +137,13 @@ public final class WsbootAutoConfiguration {
 		return new WsbootHandlerMapping(properties.getPath(), handler);
 	}
 
+	/**
+	 * The deadline of the first request of every connection of the server,
+	 * {@code wsboot.handshake-timeout}; a customizer that changes nothing when it is
+	 * zero.
+	 * @param properties the properties
+	 * @return the customizer
+	 */
 	@Bean
 	NettyServerCustomizer wsbootNettyServerCustomizer(WsbootProperties properties) {
 		if (properties.getHandshakeTimeout().isZero() || properties.getHandshakeTimeout().isNegative()) {

@@ -50,8 +50,9 @@ public class WsbootProperties {
 	private DataSize maxMessageSize = DataSize.ofMegabytes(1);
 
 	/**
-	 * Deadline from TCP accept to a complete handshake request; a connection that misses
-	 * it is dropped.
+	 * Deadline from TCP accept to a complete first request, on every HTTP connection of
+	 * the server (not only WebSocket handshakes); a connection that misses it is dropped.
+	 * Zero turns the deadline off.
 	 */
 	private Duration handshakeTimeout = Duration.ofSeconds(10);
 

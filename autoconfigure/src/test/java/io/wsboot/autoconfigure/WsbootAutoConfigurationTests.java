@@ -130,6 +130,27 @@ class WsbootAutoConfigurationTests {
 	}
 
 	@Test
+	void setsTheFirstRequestDeadlineOnTheServerByDefault() {
+		this.contextRunner.run((context) -> {
+			NettyServerCustomizer customizer = context.getBean("wsbootNettyServerCustomizer",
+					NettyServerCustomizer.class);
+			assertThat(customizer.getClass().getName()).isEqualTo("io.wsboot.netty.HandshakeTimeoutCustomizer");
+			HttpServer server = HttpServer.create();
+			assertThat(customizer.apply(server)).isNotSameAs(server);
+		});
+	}
+
+	@Test
+	void leavesTheServerAloneWhenHandshakeTimeoutIsZero() {
+		this.contextRunner.withPropertyValues("wsboot.handshake-timeout=0").run((context) -> {
+			assertThat(context).hasNotFailed();
+			HttpServer server = HttpServer.create();
+			assertThat(context.getBean("wsbootNettyServerCustomizer", NettyServerCustomizer.class).apply(server))
+				.isSameAs(server);
+		});
+	}
+
+	@Test
 	void defaultHandshakeInterceptorSelectsFromConfiguredSubprotocols() {
 		this.contextRunner.withPropertyValues("wsboot.subprotocols=chat,superchat").run((context) -> {
 			assertThat(context).hasSingleBean(DefaultHandshakeInterceptor.class);
