@@ -53,6 +53,14 @@ class HandshakeTimeoutTests {
 	}
 
 	@Test
+	void dropsPlainHttpConnectionThatSendsHalfARequest() throws Exception {
+		try (RawWebSocketConnection socket = WebSocketTestClient.forPort(this.port).openSocket()) {
+			socket.write("GET /actuator/health HTTP/1.1\r\nHost: localhost\r\n");
+			assertThat(socket.awaitServerClose(BOUND)).isTrue();
+		}
+	}
+
+	@Test
 	void dropsConnectionThatDripsHeadersPastDeadline() throws Exception {
 		long start = System.nanoTime();
 		boolean closed = false;

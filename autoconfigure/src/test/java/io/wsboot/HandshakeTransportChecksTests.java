@@ -32,8 +32,8 @@ import static org.awaitility.Awaitility.await;
  */
 @RecordWebSocketEvents
 @SpringBootTest(classes = HandshakeTransportChecksTests.TestApplication.class,
-		webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "spring.main.web-application-type=reactive", "wsboot.allowed-origins=https://good.example" })
+		webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "spring.main.web-application-type=reactive",
+				"wsboot.allowed-origins=https://good.example,https://*.trusted.example" })
 class HandshakeTransportChecksTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -153,6 +153,17 @@ class HandshakeTransportChecksTests {
 	@Test
 	void acceptsAllowedOrigin() throws Exception {
 		client().header("Origin", "https://good.example").handshake().expectSwitchingProtocols();
+	}
+
+	@Test
+	void acceptsOriginMatchingAllowedPattern() throws Exception {
+		client().header("Origin", "https://app.trusted.example").handshake().expectSwitchingProtocols();
+	}
+
+	@Test
+	void rejectsOriginOutsideAllowedPatternWith403() throws Exception {
+		assertThat(refuse(client().header("Origin", "https://trusted.example")).status()).isEqualTo(403);
+		assertThat(refuse(client().header("Origin", "https://app.trusted.example.evil")).status()).isEqualTo(403);
 	}
 
 	@Test

@@ -1,8 +1,6 @@
 package io.wsboot.autoconfigure;
 
-import java.lang.reflect.Method;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 
 import io.micrometer.observation.ObservationRegistry;
 import io.wsboot.DefaultHandshakeInterceptor;
@@ -37,12 +35,18 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.context.event.ApplicationEventMulticaster;
 import org.springframework.context.support.AbstractApplicationContext;
+import org.springframework.core.task.VirtualThreadTaskExecutor;
 import org.springframework.web.reactive.DispatcherHandler;
 
 /**
  * Auto-configuration of the wsboot WebSocket server: the {@link WebSocketServer}, the
  * default {@link HandshakeInterceptor} and the WebFlux handler mapping of the endpoint on
  * {@code wsboot.path}.
+ * <p>
+ * The engine ({@link NettyWebSocketServer}) is the {@link WebSocketServer} bean unless
+ * the application defines one. An application's bean that replaces it fails startup with
+ * an {@link UnsupportedWebSocketServerException}: the endpoint, its meters and its health
+ * need the engine. The cluster's server, which wraps the engine, keeps it.
  *
  * @since 0.1.0
  */
@@ -76,6 +80,16 @@ public final class WsbootAutoConfiguration {
 	@ConditionalOnMissingBean
 	static WebSocketEventListenerFactory webSocketEventListenerFactory() {
 		return new WebSocketEventListenerFactory();
+	}
+
+	/**
+	 * The check that fails startup when a {@link WebSocketServer} bean of the application
+	 * replaced the engine, rather than leave the endpoint out.
+	 * @return the check
+	 */
+	@Bean
+	static WebSocketServerCheck wsbootWebSocketServerCheck() {
+		return new WebSocketServerCheck();
 	}
 
 	@Bean
@@ -115,7 +129,7 @@ public final class WsbootAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnBean(NettyWebSocketServer.class)
+	@ConditionalOnBean(WebSocketServer.class)
 	@ConditionalOnMissingBean
 	WsbootHandlerMapping wsbootHandlerMapping(NettyWebSocketServer server, HandshakeInterceptor interceptor,
 			WsbootProperties properties, ObjectProvider<ObservationRegistry> observationRegistry,
@@ -129,6 +143,13 @@ public final class WsbootAutoConfiguration {
 		return new WsbootHandlerMapping(properties.getPath(), handler);
 	}
 
+	/**
+	 * The deadline of the first request of every connection of the server,
+	 * {@code wsboot.handshake-timeout}; a customizer that changes nothing when it is
+	 * zero.
+	 * @param properties the properties
+	 * @return the customizer
+	 */
 	@Bean
 	NettyServerCustomizer wsbootNettyServerCustomizer(WsbootProperties properties) {
 		if (properties.getHandshakeTimeout().isZero() || properties.getHandshakeTimeout().isNegative()) {
@@ -155,19 +176,17 @@ public final class WsbootAutoConfiguration {
 		};
 	}
 
+	/**
+	 * Spring's executor of one virtual thread per task, threads named
+	 * {@code wsboot-listener-N}.
+	 */
 	private static Executor virtualThreadExecutor() {
 		if (Runtime.version().feature() < 21) {
 			throw new IllegalStateException("wsboot.listener-execution=virtual-threads needs virtual threads, "
 					+ "which Java 21 or later has; this is Java " + Runtime.version().feature()
 					+ ": use bounded-elastic or event-loop");
 		}
-		try {
-			Method factory = java.util.concurrent.Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
-			return (ExecutorService) factory.invoke(null);
-		}
-		catch (ReflectiveOperationException ex) {
-			throw new IllegalStateException("Virtual threads are not available on this JVM", ex);
-		}
+		return new VirtualThreadTaskExecutor("wsboot-listener-");
 	}
 
 }

@@ -33,7 +33,8 @@ public class WsbootProperties {
 	private List<String> subprotocols = new ArrayList<>();
 
 	/**
-	 * Origins accepted in handshakes that carry an Origin header; '*' accepts any.
+	 * Origins or origin patterns (such as 'https://*.example.com') accepted in handshakes
+	 * that carry an Origin header; '*' accepts any.
 	 */
 	private List<String> allowedOrigins = new ArrayList<>(List.of("*"));
 
@@ -49,8 +50,9 @@ public class WsbootProperties {
 	private DataSize maxMessageSize = DataSize.ofMegabytes(1);
 
 	/**
-	 * Deadline from TCP accept to a complete handshake request; a connection that misses
-	 * it is dropped.
+	 * Deadline from TCP accept to a complete first request, on every HTTP connection of
+	 * the server (not only WebSocket handshakes); a connection that misses it is dropped.
+	 * Zero turns the deadline off.
 	 */
 	private Duration handshakeTimeout = Duration.ofSeconds(10);
 

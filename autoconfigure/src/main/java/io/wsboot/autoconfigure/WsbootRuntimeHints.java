@@ -6,7 +6,6 @@ import io.wsboot.actuate.WebSocketEndpoint;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aot.hint.BindingReflectionHintsRegistrar;
-import org.springframework.aot.hint.ExecutableMode;
 import org.springframework.aot.hint.RuntimeHints;
 import org.springframework.aot.hint.RuntimeHintsRegistrar;
 import org.springframework.aot.hint.TypeReference;
@@ -23,9 +22,6 @@ import org.springframework.util.ClassUtils;
  * <li>wsboot's Netty channel handlers: Netty looks their public methods up by reflection
  * to skip the ones a handler does not override (as Reactor Netty's own metadata does for
  * its handlers).</li>
- * <li>{@code Executors.newVirtualThreadPerTaskExecutor()}, invoked by reflection for
- * {@code wsboot.listener-execution=virtual-threads} so that the starter still runs on
- * Java 17.</li>
  * </ul>
  *
  * @since 0.1.0
@@ -51,9 +47,6 @@ public class WsbootRuntimeHints implements RuntimeHintsRegistrar {
 		for (String handler : CHANNEL_HANDLERS) {
 			hints.reflection().registerType(TypeReference.of(handler));
 		}
-		hints.reflection()
-			.registerType(TypeReference.of("java.util.concurrent.Executors"),
-					(type) -> type.withMethod("newVirtualThreadPerTaskExecutor", List.of(), ExecutableMode.INVOKE));
 	}
 
 }

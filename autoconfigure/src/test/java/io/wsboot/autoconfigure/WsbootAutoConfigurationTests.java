@@ -2,17 +2,25 @@ package io.wsboot.autoconfigure;
 
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.List;
 
 import io.wsboot.DefaultHandshakeInterceptor;
 import io.wsboot.HandshakeInterceptor;
 import io.wsboot.WebSocketServer;
+import io.wsboot.autoconfigure.UnsupportedWebServerException.Kind;
 import io.wsboot.autoconfigure.WsbootProperties.ListenerExecution;
 import io.wsboot.event.WebSocketEventListenerFactory;
 import io.wsboot.event.WebSocketEventMulticaster;
+import io.wsboot.server.NettyWebSocketServer;
+import io.wsboot.server.WebSocketServerSettings;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import reactor.netty.http.server.HttpServer;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
+import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableReactiveWebApplicationContext;
@@ -20,11 +28,17 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ContextConsumer;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.web.server.WebServer;
+import org.springframework.boot.web.server.reactive.ReactiveWebServerFactory;
 import org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.SimpleApplicationEventMulticaster;
 import org.springframework.context.support.AbstractApplicationContext;
+import org.springframework.core.io.support.SpringFactoriesLoader;
+import org.springframework.core.task.VirtualThreadTaskExecutor;
+import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.reactive.DispatcherHandler;
 import org.springframework.web.reactive.HandlerMapping;
@@ -40,7 +54,8 @@ class WsbootAutoConfigurationTests {
 			"wsbootNettyServerCustomizer", "webSocketEventListenerFactory" };
 
 	private final ReactiveWebApplicationContextRunner contextRunner = new ReactiveWebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(WebFluxAutoConfiguration.class, WsbootAutoConfiguration.class));
+		.withConfiguration(AutoConfigurations.of(WebFluxAutoConfiguration.class, WsbootAutoConfiguration.class,
+				WsbootWebServerCheckAutoConfiguration.class));
 
 	@Test
 	void createsServerHandshakeHandlerMappingAndCustomizerForReactiveWebApp() {
@@ -115,6 +130,27 @@ class WsbootAutoConfigurationTests {
 	}
 
 	@Test
+	void setsTheFirstRequestDeadlineOnTheServerByDefault() {
+		this.contextRunner.run((context) -> {
+			NettyServerCustomizer customizer = context.getBean("wsbootNettyServerCustomizer",
+					NettyServerCustomizer.class);
+			assertThat(customizer.getClass().getName()).isEqualTo("io.wsboot.handshake.HandshakeTimeoutCustomizer");
+			HttpServer server = HttpServer.create();
+			assertThat(customizer.apply(server)).isNotSameAs(server);
+		});
+	}
+
+	@Test
+	void leavesTheServerAloneWhenHandshakeTimeoutIsZero() {
+		this.contextRunner.withPropertyValues("wsboot.handshake-timeout=0").run((context) -> {
+			assertThat(context).hasNotFailed();
+			HttpServer server = HttpServer.create();
+			assertThat(context.getBean("wsbootNettyServerCustomizer", NettyServerCustomizer.class).apply(server))
+				.isSameAs(server);
+		});
+	}
+
+	@Test
 	void defaultHandshakeInterceptorSelectsFromConfiguredSubprotocols() {
 		this.contextRunner.withPropertyValues("wsboot.subprotocols=chat,superchat").run((context) -> {
 			assertThat(context).hasSingleBean(DefaultHandshakeInterceptor.class);
@@ -135,10 +171,39 @@ class WsbootAutoConfigurationTests {
 	}
 
 	@Test
-	void backsOffWhenUserDefinesWebSocketServer() {
+	void failsWhenUserWebSocketServerReplacesTheEngine() {
 		this.contextRunner.withUserConfiguration(CustomWebSocketServerConfiguration.class).run((context) -> {
+			assertThat(context).hasFailed();
+			Throwable failure = context.getStartupFailure();
+			assertThat(failure).isInstanceOf(UnsupportedWebSocketServerException.class);
+			assertThat(((UnsupportedWebSocketServerException) failure).getServers())
+				.containsOnlyKeys("customWebSocketServer");
+			FailureAnalysis analysis = new UnsupportedWebSocketServerFailureAnalyzer().analyze(failure);
+			assertThat(analysis).isNotNull();
+			assertThat(analysis.getDescription()).contains("'customWebSocketServer'")
+				.contains("wsboot's engine was not created");
+			assertThat(analysis.getAction()).contains("Remove the application's WebSocketServer bean")
+				.contains("wsboot.enabled=false");
+		});
+	}
+
+	@Test
+	void keepsUserWebSocketServerWhenDisabled() {
+		this.contextRunner.withUserConfiguration(CustomWebSocketServerConfiguration.class)
+			.withPropertyValues("wsboot.enabled=false")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).getBeanNames(WebSocketServer.class).containsExactly("customWebSocketServer");
+				assertThat(context).doesNotHaveBean("wsbootHandlerMapping");
+			});
+	}
+
+	@Test
+	void keepsUserNettyWebSocketServer() {
+		this.contextRunner.withUserConfiguration(CustomNettyWebSocketServerConfiguration.class).run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(context).getBeanNames(WebSocketServer.class).containsExactly("customWebSocketServer");
+			assertThat(context).getBeanNames(WebSocketServer.class).containsExactly("customNettyWebSocketServer");
+			assertThat(context).hasBean("wsbootHandlerMapping");
 		});
 	}
 
@@ -162,27 +227,86 @@ class WsbootAutoConfigurationTests {
 	}
 
 	@Test
-	void doesNotCreateBeansForServletWebApp() {
-		new WebApplicationContextRunner().withConfiguration(AutoConfigurations.of(WsbootAutoConfiguration.class))
-			.run((context) -> {
-				assertThat(context).hasNotFailed();
-				assertThat(context).doesNotHaveBean(WsbootProperties.class);
-				assertThat(context).doesNotHaveBean(WebSocketServer.class);
-				assertThat(context).doesNotHaveBean(HandshakeInterceptor.class);
-				for (String name : BEAN_NAMES) {
-					assertThat(context).doesNotHaveBean(name);
-				}
-			});
+	void failsForServletWebApp() {
+		servletContextRunner().run((context) -> {
+			assertThat(context).hasFailed();
+			Throwable failure = context.getStartupFailure();
+			assertThat(failure).isInstanceOf(UnsupportedWebServerException.class);
+			assertThat(((UnsupportedWebServerException) failure).getKind()).isEqualTo(Kind.SERVLET);
+			FailureAnalysis analysis = new UnsupportedWebServerFailureAnalyzer().analyze(failure);
+			assertThat(analysis).isNotNull();
+			assertThat(analysis.getDescription()).contains("servlet web application");
+			assertThat(analysis.getAction()).contains("spring-boot-starter-webflux")
+				.contains("spring.main.web-application-type=reactive")
+				.contains("wsboot.enabled=false");
+		});
 	}
 
 	@Test
-	void doesNotCreateBeansWithoutReactorNetty() {
-		this.contextRunner.withClassLoader(new FilteredClassLoader(HttpServer.class)).run(hasNoWsbootBeans());
+	void doesNotCreateBeansForServletWebAppWhenDisabled() {
+		servletContextRunner().withPropertyValues("wsboot.enabled=false").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).doesNotHaveBean(WsbootProperties.class);
+			assertThat(context).doesNotHaveBean(WebSocketServer.class);
+		});
+	}
+
+	@Test
+	void failsWithoutReactorNetty() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(HttpServer.class)).run((context) -> {
+			assertThat(context).hasFailed();
+			Throwable failure = context.getStartupFailure();
+			assertThat(failure).isInstanceOf(UnsupportedWebServerException.class);
+			assertThat(((UnsupportedWebServerException) failure).getKind()).isEqualTo(Kind.REACTIVE_SERVER);
+			assertThat(((UnsupportedWebServerException) failure).getServer())
+				.contains("HttpServer is not on the classpath");
+			FailureAnalysis analysis = new UnsupportedWebServerFailureAnalyzer().analyze(failure);
+			assertThat(analysis).isNotNull();
+			assertThat(analysis.getAction()).contains("Reactor Netty").contains("wsboot.enabled=false");
+		});
+	}
+
+	@Test
+	void doesNotCreateBeansWithoutReactorNettyWhenDisabled() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(HttpServer.class))
+			.withPropertyValues("wsboot.enabled=false")
+			.run(hasNoWsbootBeans());
+	}
+
+	@Test
+	void failsOnOtherReactiveWebServer() {
+		this.contextRunner.withBean("otherWebServerFactory", OtherReactiveWebServerFactory.class).run((context) -> {
+			assertThat(context).hasFailed();
+			Throwable failure = context.getStartupFailure();
+			assertThat(failure).isInstanceOf(UnsupportedWebServerException.class);
+			assertThat(((UnsupportedWebServerException) failure).getServer())
+				.contains(OtherReactiveWebServerFactory.class.getName());
+			FailureAnalysis analysis = new UnsupportedWebServerFailureAnalyzer().analyze(failure);
+			assertThat(analysis).isNotNull();
+			assertThat(analysis.getDescription()).contains(OtherReactiveWebServerFactory.class.getName());
+		});
+	}
+
+	@Test
+	void startsOnReactorNettyWebServer() {
+		this.contextRunner.withBean(NettyReactiveWebServerFactory.class).run(hasWsbootBeans());
 	}
 
 	@Test
 	void doesNotCreateBeansWithoutWebFlux() {
 		this.contextRunner.withClassLoader(new FilteredClassLoader(DispatcherHandler.class)).run(hasNoWsbootBeans());
+	}
+
+	@Test
+	void registersFailureAnalyzers() {
+		// Only ours: the others of Spring Boot need a bean factory to be created
+		List<FailureAnalyzer> analyzers = SpringFactoriesLoader.forDefaultResourceLocation(getClass().getClassLoader())
+			.load(FailureAnalyzer.class, null, (factoryType, factoryImplementationName, failure) -> {
+			});
+		assertThat(analyzers).extracting((analyzer) -> analyzer.getClass().getName())
+			.contains(UnsupportedWebServerFailureAnalyzer.class.getName(),
+					UnsupportedWebSocketServerFailureAnalyzer.class.getName(),
+					"io.wsboot.autoconfigure.cluster.ClusterRedisMissingFailureAnalyzer");
 	}
 
 	@Test
@@ -206,8 +330,40 @@ class WsbootAutoConfigurationTests {
 			else {
 				assertThat(context).hasNotFailed();
 				assertThat(context).hasSingleBean(WebSocketServer.class);
+				assertThat(listenerExecutor(context)).isInstanceOf(VirtualThreadTaskExecutor.class);
 			}
 		});
+	}
+
+	@Test
+	void keepsListenersOnEventLoopWhenSpringVirtualThreadsAreEnabled() {
+		this.contextRunner.withPropertyValues("spring.threads.virtual.enabled=true").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(listenerExecutor(context)).isNull();
+		});
+	}
+
+	@Test
+	void runsListenersOnEventLoopByDefault() {
+		this.contextRunner.run((context) -> assertThat(listenerExecutor(context)).isNull());
+	}
+
+	@Test
+	void runsListenersOnBoundedElasticWhenConfigured() {
+		this.contextRunner.withPropertyValues("wsboot.listener-execution=bounded-elastic")
+			.run((context) -> assertThat(listenerExecutor(context)).isNotNull());
+	}
+
+	/**
+	 * Return where the engine runs listeners, {@code null} for the event loop.
+	 */
+	private static @Nullable Object listenerExecutor(AssertableReactiveWebApplicationContext context) {
+		return context.getBean(NettyWebSocketServer.class).getSettings().worker();
+	}
+
+	private static WebApplicationContextRunner servletContextRunner() {
+		return new WebApplicationContextRunner().withConfiguration(
+				AutoConfigurations.of(WsbootAutoConfiguration.class, WsbootWebServerCheckAutoConfiguration.class));
 	}
 
 	private static ContextConsumer<AssertableReactiveWebApplicationContext> hasWsbootBeans() {
@@ -254,6 +410,31 @@ class WsbootAutoConfigurationTests {
 		@Bean(AbstractApplicationContext.APPLICATION_EVENT_MULTICASTER_BEAN_NAME)
 		static SimpleApplicationEventMulticaster applicationEventMulticaster() {
 			return new SimpleApplicationEventMulticaster();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CustomNettyWebSocketServerConfiguration {
+
+		@Bean
+		NettyWebSocketServer customNettyWebSocketServer(ApplicationEventPublisher publisher) {
+			return new NettyWebSocketServer(publisher,
+					WebSocketServerSettings.builder()
+						.maxFrameSize(1024)
+						.maxMessageSize(1024)
+						.compression(false)
+						.sendBufferSize(1024)
+						.build());
+		}
+
+	}
+
+	static class OtherReactiveWebServerFactory implements ReactiveWebServerFactory {
+
+		@Override
+		public WebServer getWebServer(HttpHandler httpHandler) {
+			throw new UnsupportedOperationException();
 		}
 
 	}

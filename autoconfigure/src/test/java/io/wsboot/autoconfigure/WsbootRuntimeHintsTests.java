@@ -15,9 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.aot.generate.ClassNameGenerator;
 import org.springframework.aot.generate.DefaultGenerationContext;
 import org.springframework.aot.generate.InMemoryGeneratedFiles;
-import org.springframework.aot.hint.ExecutableMode;
 import org.springframework.aot.hint.RuntimeHints;
-import org.springframework.aot.hint.TypeHint;
 import org.springframework.aot.hint.TypeReference;
 import org.springframework.aot.hint.predicate.ReflectionHintsPredicates;
 import org.springframework.aot.hint.predicate.RuntimeHintsPredicates;
@@ -69,18 +67,6 @@ class WsbootRuntimeHintsTests {
 		for (String handler : handlers) {
 			assertThat(reflection.onType(TypeReference.of(handler))).as(handler).accepts(hints);
 		}
-	}
-
-	@Test
-	void registersTheVirtualThreadFactoryForInvocation() {
-		TypeHint executors = registeredHints().reflection()
-			.getTypeHint(TypeReference.of("java.util.concurrent.Executors"));
-		assertThat(executors).isNotNull();
-		assertThat(executors.methods()).anySatisfy((method) -> {
-			assertThat(method.getName()).isEqualTo("newVirtualThreadPerTaskExecutor");
-			assertThat(method.getParameterTypes()).isEmpty();
-			assertThat(method.getMode()).isEqualTo(ExecutableMode.INVOKE);
-		});
 	}
 
 	@Test

@@ -2,7 +2,6 @@ package io.wsboot.handshake;
 
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 
 import org.jspecify.annotations.Nullable;
 
@@ -72,23 +71,6 @@ final class HandshakeChecks {
 		catch (IllegalArgumentException ex) {
 			return false;
 		}
-	}
-
-	/**
-	 * Whether an origin is accepted by a list of allowed origins ({@code *} accepts any).
-	 */
-	static boolean isAllowedOrigin(String origin, List<String> allowedOrigins) {
-		for (String allowed : allowedOrigins) {
-			if ("*".equals(allowed) || allowed.equalsIgnoreCase(origin)
-					|| stripTrailingSlash(allowed).toLowerCase(Locale.ROOT).equals(origin.toLowerCase(Locale.ROOT))) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	private static String stripTrailingSlash(String value) {
-		return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
 	}
 
 }

@@ -82,9 +82,7 @@ public final class WsbootWebSocketHandler implements WebHandler {
 
 	private final boolean publishOpen;
 
-	private final List<String> allowedOrigins;
-
-	private final boolean anyOrigin;
+	private final OriginPolicy originPolicy;
 
 	private final int maxFramePayloadLength;
 
@@ -98,7 +96,8 @@ public final class WsbootWebSocketHandler implements WebHandler {
 	 * Create a handler.
 	 * @param server the server that registers the connections
 	 * @param interceptor the interceptor that decides handshakes
-	 * @param allowedOrigins the origins accepted ({@code *} for any)
+	 * @param allowedOrigins the origins and origin patterns accepted ({@code *} for any),
+	 * as {@link OriginPolicy} matches them
 	 * @param maxFramePayloadLength the largest frame payload accepted
 	 * @param maxMessageSize the largest message accepted, also the bound of a
 	 * decompressed frame
@@ -112,8 +111,7 @@ public final class WsbootWebSocketHandler implements WebHandler {
 		this.server = server;
 		this.interceptor = interceptor;
 		this.publishOpen = interceptor instanceof DefaultHandshakeInterceptor;
-		this.allowedOrigins = List.copyOf(allowedOrigins);
-		this.anyOrigin = this.allowedOrigins.contains("*");
+		this.originPolicy = new OriginPolicy(allowedOrigins);
 		this.maxFramePayloadLength = maxFramePayloadLength;
 		this.handlePing = server.getSettings().deliverPingFrames();
 		this.compress = compress;
@@ -176,7 +174,7 @@ public final class WsbootWebSocketHandler implements WebHandler {
 			return reject(exchange, fd, 400, why, Map.of());
 		}
 		String origin = headers.getOrigin();
-		if (origin != null && !this.anyOrigin && !HandshakeChecks.isAllowedOrigin(origin, this.allowedOrigins)) {
+		if (origin != null && !this.originPolicy.isAllowed(origin)) {
 			return reject(exchange, fd, 403, "origin " + origin + " is not allowed", Map.of());
 		}
 		if (!this.server.isRunning()) {

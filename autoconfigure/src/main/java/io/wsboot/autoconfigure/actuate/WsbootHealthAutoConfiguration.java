@@ -1,7 +1,9 @@
 package io.wsboot.autoconfigure.actuate;
 
+import io.wsboot.WebSocketServer;
 import io.wsboot.actuate.WebSocketHealthIndicator;
 import io.wsboot.autoconfigure.WsbootAutoConfiguration;
+import io.wsboot.autoconfigure.WsbootProperties;
 import io.wsboot.server.NettyWebSocketServer;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -13,13 +15,15 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration of the {@code websocket} health indicator.
+ * Auto-configuration of the {@code websocket} health indicator, whichever
+ * {@link WebSocketServer} bean wsboot defines (the engine, or the cluster's server that
+ * wraps it): the health is the engine's, of this node.
  *
  * @since 0.1.0
  */
 @AutoConfiguration(after = WsbootAutoConfiguration.class)
 @ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
-@ConditionalOnBean(NettyWebSocketServer.class)
+@ConditionalOnBean({ WebSocketServer.class, WsbootProperties.class })
 @ConditionalOnEnabledHealthIndicator("websocket")
 public final class WsbootHealthAutoConfiguration {
 

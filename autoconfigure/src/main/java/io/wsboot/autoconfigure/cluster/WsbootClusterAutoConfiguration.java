@@ -9,6 +9,7 @@ import io.lettuce.core.resource.ClientResources;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wsboot.WebSocketServer;
 import io.wsboot.autoconfigure.WsbootAutoConfiguration;
+import io.wsboot.autoconfigure.cluster.ClusterRedisMissingException.Missing;
 import io.wsboot.cluster.WebSocketCluster;
 import io.wsboot.cluster.metrics.WsbootClusterMeterBinder;
 import io.wsboot.cluster.redis.ClusterSettings;
@@ -16,6 +17,7 @@ import io.wsboot.cluster.redis.ClusterWebSocketServer;
 import io.wsboot.server.NettyWebSocketServer;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -38,7 +40,8 @@ import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
  * {@link NettyWebSocketServer} stays the engine of this node's connections.
  * <p>
  * Nothing of it loads unless the property is set; with it set and no Spring Data Redis
- * reactive or no Lettuce on the classpath, startup fails and says what to add.
+ * reactive or no Lettuce on the classpath, or no {@link ReactiveRedisConnectionFactory}
+ * bean, startup fails with a {@link ClusterRedisMissingException} that says what to add.
  *
  * @since 0.1.0
  */
@@ -64,8 +67,7 @@ public final class WsbootClusterAutoConfiguration {
 				ObjectProvider<ClientResources> clientResources, WsbootClusterProperties properties) {
 			ReactiveRedisConnectionFactory factory = connectionFactory.getIfAvailable();
 			if (factory == null) {
-				throw new IllegalStateException("wsboot.cluster.enabled=true needs a ReactiveRedisConnectionFactory: "
-						+ "add spring-boot-starter-data-redis-reactive and set spring.data.redis.*");
+				throw new ClusterRedisMissingException(Missing.CONNECTION_FACTORY);
 			}
 			return new ClusterWebSocketServer(server, factory, clientResources.getIfAvailable(), settings(properties));
 		}
@@ -113,10 +115,14 @@ public final class WsbootClusterAutoConfiguration {
 	@Conditional(RedisMissingCondition.class)
 	static class MissingRedisConfiguration {
 
+		/**
+		 * Fails startup. A post-processor, so that it is created even with lazy
+		 * initialization.
+		 * @return never
+		 */
 		@Bean
-		static Object wsbootClusterRedisMissing() {
-			throw new IllegalStateException("wsboot.cluster.enabled=true needs Spring Data Redis and Lettuce on the "
-					+ "classpath: add spring-boot-starter-data-redis-reactive");
+		static BeanFactoryPostProcessor wsbootClusterRedisCheck() {
+			throw new ClusterRedisMissingException(Missing.CLASSES);
 		}
 
 	}

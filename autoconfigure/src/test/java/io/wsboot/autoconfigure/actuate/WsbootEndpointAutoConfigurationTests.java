@@ -7,6 +7,7 @@ import java.util.Map;
 import io.wsboot.WebSocketServer;
 import io.wsboot.actuate.WebSocketEndpoint;
 import io.wsboot.actuate.WebSocketEndpoint.ClusterDescriptor;
+import io.wsboot.autoconfigure.UnsupportedWebSocketServerException;
 import io.wsboot.autoconfigure.WsbootAutoConfiguration;
 import io.wsboot.cluster.ClusterNode;
 import io.wsboot.cluster.WebSocketCluster;
@@ -117,8 +118,18 @@ class WsbootEndpointAutoConfigurationTests {
 	}
 
 	@Test
-	void createsEndpointForUserDefinedWebSocketServer() {
+	void failsWhenUserWebSocketServerReplacesTheEngine() {
 		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=websocket")
+			.withUserConfiguration(CustomWebSocketServerConfiguration.class)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.isInstanceOf(UnsupportedWebSocketServerException.class));
+	}
+
+	@Test
+	void createsEndpointForUserDefinedWebSocketServerWhenWsbootIsDisabled() {
+		this.contextRunner
+			.withPropertyValues("management.endpoints.web.exposure.include=websocket", "wsboot.enabled=false")
 			.withUserConfiguration(CustomWebSocketServerConfiguration.class)
 			.run((context) -> {
 				assertThat(context).hasNotFailed();

@@ -4,6 +4,7 @@ import java.lang.reflect.Proxy;
 
 import io.wsboot.WebSocketServer;
 import io.wsboot.actuate.WebSocketHealthIndicator;
+import io.wsboot.autoconfigure.UnsupportedWebSocketServerException;
 import io.wsboot.autoconfigure.WsbootAutoConfiguration;
 import io.wsboot.server.NettyWebSocketServer;
 import org.junit.jupiter.api.Test;
@@ -97,11 +98,21 @@ class WsbootHealthAutoConfigurationTests {
 	}
 
 	@Test
-	void doesNotCreateHealthIndicatorForUserDefinedWebSocketServer() {
-		this.contextRunner.withUserConfiguration(CustomWebSocketServerConfiguration.class).run((context) -> {
-			assertThat(context).hasNotFailed();
-			assertThat(context).doesNotHaveBean(WebSocketHealthIndicator.class);
-		});
+	void failsWhenUserWebSocketServerReplacesTheEngine() {
+		this.contextRunner.withUserConfiguration(CustomWebSocketServerConfiguration.class)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.isInstanceOf(UnsupportedWebSocketServerException.class));
+	}
+
+	@Test
+	void doesNotCreateHealthIndicatorForUserWebSocketServerWhenWsbootIsDisabled() {
+		this.contextRunner.withUserConfiguration(CustomWebSocketServerConfiguration.class)
+			.withPropertyValues("wsboot.enabled=false")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).doesNotHaveBean(WebSocketHealthIndicator.class);
+			});
 	}
 
 	@Configuration(proxyBeanMethods = false)

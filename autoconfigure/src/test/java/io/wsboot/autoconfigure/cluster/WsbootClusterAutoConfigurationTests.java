@@ -7,12 +7,17 @@ import io.wsboot.RedisServer;
 import io.wsboot.WebSocketServer;
 import io.wsboot.actuate.WebSocketEndpoint;
 import io.wsboot.actuate.WebSocketEndpoint.ClusterDescriptor;
+import io.wsboot.actuate.WebSocketHealthIndicator;
 import io.wsboot.autoconfigure.WsbootAutoConfiguration;
+import io.wsboot.autoconfigure.actuate.WsbootHealthAutoConfiguration;
+import io.wsboot.autoconfigure.cluster.ClusterRedisMissingException.Missing;
+import io.wsboot.autoconfigure.metrics.WsbootMetricsAutoConfiguration;
 import io.wsboot.autoconfigure.actuate.WsbootEndpointAutoConfiguration;
 import io.wsboot.cluster.ClusterNode;
 import io.wsboot.cluster.WebSocketCluster;
 import io.wsboot.cluster.actuate.WebSocketClusterEndpoint;
 import io.wsboot.cluster.metrics.WsbootClusterMeterBinder;
+import io.wsboot.metrics.WsbootMeterBinder;
 import io.wsboot.cluster.redis.ClusterWebSocketServer;
 import io.wsboot.server.NettyWebSocketServer;
 import org.junit.jupiter.api.Test;
@@ -22,10 +27,13 @@ import org.mockito.Mockito;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+import org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -139,6 +147,59 @@ class WsbootClusterAutoConfigurationTests {
 				.getFailure()
 				.rootCause()
 				.hasMessageContaining("spring-boot-starter-data-redis-reactive"));
+	}
+
+	@Test
+	void failsThroughFailureAnalyzerWithoutSpringDataRedis() {
+		contextRunner().withPropertyValues("wsboot.cluster.enabled=true")
+			.withClassLoader(new FilteredClassLoader(ReactiveRedisConnectionFactory.class))
+			.run((context) -> {
+				Throwable failure = context.getStartupFailure();
+				assertThat(failure).rootCause().isInstanceOf(ClusterRedisMissingException.class);
+				assertThat(((ClusterRedisMissingException) NestedExceptionUtils.getRootCause(failure)).getMissing())
+					.isEqualTo(Missing.CLASSES);
+				FailureAnalysis analysis = new ClusterRedisMissingFailureAnalyzer().analyze(failure);
+				assertThat(analysis).isNotNull();
+				assertThat(analysis.getDescription()).contains("Spring Data Redis or Lettuce is not on the classpath");
+				assertThat(analysis.getAction()).contains("spring-boot-starter-data-redis-reactive")
+					.contains("wsboot.cluster.enabled=false");
+			});
+	}
+
+	@Test
+	void failsThroughFailureAnalyzerWithoutConnectionFactory() {
+		new ReactiveWebApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(WsbootAutoConfiguration.class, WsbootClusterAutoConfiguration.class))
+			.withPropertyValues("wsboot.cluster.enabled=true")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new ClusterRedisMissingFailureAnalyzer()
+					.analyze(context.getStartupFailure());
+				assertThat(analysis).isNotNull();
+				assertThat(analysis.getDescription()).contains("no ReactiveRedisConnectionFactory bean");
+				assertThat(analysis.getAction()).contains("spring.data.redis.*")
+					.contains("wsboot.cluster.enabled=false");
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOf(ClusterRedisMissingException.class)
+					.hasMessageContaining("ReactiveRedisConnectionFactory");
+			});
+	}
+
+	@Test
+	void engineEndpointMetersAndHealthWorkWithTheClusterServer() {
+		contextRunner()
+			.withConfiguration(AutoConfigurations.of(WebFluxAutoConfiguration.class,
+					WsbootMetricsAutoConfiguration.class, WsbootHealthAutoConfiguration.class))
+			.withPropertyValues("wsboot.cluster.enabled=true")
+			.withBean(SimpleMeterRegistry.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(WebSocketServer.class)).isInstanceOf(ClusterWebSocketServer.class);
+				assertThat(context).hasBean("wsbootHandlerMapping");
+				assertThat(context).hasSingleBean(WsbootMeterBinder.class);
+				assertThat(context).hasSingleBean(WebSocketHealthIndicator.class);
+			});
 	}
 
 	@Test

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.wsboot.WebSocketServer;
+import io.wsboot.autoconfigure.UnsupportedWebSocketServerException;
 import io.wsboot.autoconfigure.WsbootAutoConfiguration;
 import io.wsboot.metrics.WsbootMeterBinder;
 import io.wsboot.metrics.WsbootMeters;
@@ -110,12 +111,21 @@ class WsbootMetricsAutoConfigurationTests {
 	}
 
 	@Test
-	void backsOffWhenUserDefinesOtherWebSocketServer() {
-		this.metricsContextRunner.withUserConfiguration(CustomWebSocketServerConfiguration.class).run((context) -> {
-			assertThat(context).hasNotFailed();
-			assertThat(context).doesNotHaveBean(NettyWebSocketServer.class);
-			assertThat(context).doesNotHaveBean(WsbootMeterBinder.class);
-		});
+	void failsWhenUserWebSocketServerReplacesTheEngine() {
+		this.metricsContextRunner.withUserConfiguration(CustomWebSocketServerConfiguration.class)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.isInstanceOf(UnsupportedWebSocketServerException.class));
+	}
+
+	@Test
+	void backsOffForUserWebSocketServerWhenWsbootIsDisabled() {
+		this.metricsContextRunner.withUserConfiguration(CustomWebSocketServerConfiguration.class)
+			.withPropertyValues("wsboot.enabled=false")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).doesNotHaveBean(WsbootMeterBinder.class);
+			});
 	}
 
 	@Test
