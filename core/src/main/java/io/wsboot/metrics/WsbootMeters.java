@@ -4,6 +4,7 @@ import io.micrometer.common.docs.KeyName;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.docs.MeterDocumentation;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The meters of the wsboot WebSocket server. All are registered at startup.
@@ -15,173 +16,83 @@ public enum WsbootMeters implements MeterDocumentation {
 	/**
 	 * Connections open now (established or closing).
 	 */
-	CONNECTIONS_ACTIVE {
-		@Override
-		public String getName() {
-			return "wsboot.connections.active";
-		}
-
-		@Override
-		public Meter.Type getType() {
-			return Meter.Type.GAUGE;
-		}
-
-		@Override
-		public String getBaseUnit() {
-			return BaseUnits.CONNECTIONS;
-		}
-	},
+	CONNECTIONS_ACTIVE("wsboot.connections.active", Meter.Type.GAUGE, BaseUnits.CONNECTIONS),
 
 	/**
 	 * Handshakes by outcome and HTTP status. Requests that Reactor Netty refuses before
 	 * WebFlux sees them (431 for oversized headers) are not counted.
 	 */
-	HANDSHAKES {
-		@Override
-		public String getName() {
-			return "wsboot.handshakes";
-		}
-
-		@Override
-		public Meter.Type getType() {
-			return Meter.Type.COUNTER;
-		}
-
-		@Override
-		public KeyName[] getKeyNames() {
-			return HandshakeKeys.values();
-		}
-	},
+	HANDSHAKES("wsboot.handshakes", Meter.Type.COUNTER, null, HandshakeKeys.values()),
 
 	/**
 	 * Messages received by type.
 	 */
-	MESSAGES_RECEIVED {
-		@Override
-		public String getName() {
-			return "wsboot.messages.received";
-		}
-
-		@Override
-		public Meter.Type getType() {
-			return Meter.Type.COUNTER;
-		}
-
-		@Override
-		public KeyName[] getKeyNames() {
-			return MessageKeys.values();
-		}
-	},
+	MESSAGES_RECEIVED("wsboot.messages.received", Meter.Type.COUNTER, null, MessageKeys.values()),
 
 	/**
 	 * Messages pushed by type (broadcasts count once per connection).
 	 */
-	MESSAGES_SENT {
-		@Override
-		public String getName() {
-			return "wsboot.messages.sent";
-		}
-
-		@Override
-		public Meter.Type getType() {
-			return Meter.Type.COUNTER;
-		}
-
-		@Override
-		public KeyName[] getKeyNames() {
-			return MessageKeys.values();
-		}
-	},
+	MESSAGES_SENT("wsboot.messages.sent", Meter.Type.COUNTER, null, MessageKeys.values()),
 
 	/**
 	 * Payload bytes received in messages.
 	 */
-	BYTES_RECEIVED {
-		@Override
-		public String getName() {
-			return "wsboot.bytes.received";
-		}
-
-		@Override
-		public Meter.Type getType() {
-			return Meter.Type.COUNTER;
-		}
-
-		@Override
-		public String getBaseUnit() {
-			return BaseUnits.BYTES;
-		}
-	},
+	BYTES_RECEIVED("wsboot.bytes.received", Meter.Type.COUNTER, BaseUnits.BYTES),
 
 	/**
 	 * Payload bytes pushed.
 	 */
-	BYTES_SENT {
-		@Override
-		public String getName() {
-			return "wsboot.bytes.sent";
-		}
-
-		@Override
-		public Meter.Type getType() {
-			return Meter.Type.COUNTER;
-		}
-
-		@Override
-		public String getBaseUnit() {
-			return BaseUnits.BYTES;
-		}
-	},
+	BYTES_SENT("wsboot.bytes.sent", Meter.Type.COUNTER, BaseUnits.BYTES),
 
 	/**
 	 * Pushes not sent: connection unknown or closing, or its send buffer full.
 	 */
-	PUSH_DROPPED {
-		@Override
-		public String getName() {
-			return "wsboot.push.dropped";
-		}
-
-		@Override
-		public Meter.Type getType() {
-			return Meter.Type.COUNTER;
-		}
-	},
+	PUSH_DROPPED("wsboot.push.dropped", Meter.Type.COUNTER, null),
 
 	/**
 	 * Connections closed, by close code (1006 when no close frame was exchanged).
 	 */
-	CONNECTIONS_CLOSED {
-		@Override
-		public String getName() {
-			return "wsboot.connections.closed";
-		}
-
-		@Override
-		public Meter.Type getType() {
-			return Meter.Type.COUNTER;
-		}
-
-		@Override
-		public KeyName[] getKeyNames() {
-			return CloseKeys.values();
-		}
-	},
+	CONNECTIONS_CLOSED("wsboot.connections.closed", Meter.Type.COUNTER, null, CloseKeys.values()),
 
 	/**
 	 * Active timers, global and connection-bound.
 	 */
-	TIMERS_ACTIVE {
-		@Override
-		public String getName() {
-			return "wsboot.timers.active";
-		}
+	TIMERS_ACTIVE("wsboot.timers.active", Meter.Type.GAUGE, null);
 
-		@Override
-		public Meter.Type getType() {
-			return Meter.Type.GAUGE;
-		}
-	};
+	private final String name;
+
+	private final Meter.Type type;
+
+	private final @Nullable String baseUnit;
+
+	private final KeyName[] keyNames;
+
+	WsbootMeters(String name, Meter.Type type, @Nullable String baseUnit, KeyName... keyNames) {
+		this.name = name;
+		this.type = type;
+		this.baseUnit = baseUnit;
+		this.keyNames = keyNames;
+	}
+
+	@Override
+	public String getName() {
+		return this.name;
+	}
+
+	@Override
+	public Meter.Type getType() {
+		return this.type;
+	}
+
+	@Override
+	public @Nullable String getBaseUnit() {
+		return this.baseUnit;
+	}
+
+	@Override
+	public KeyName[] getKeyNames() {
+		return this.keyNames.clone();
+	}
 
 	/**
 	 * Tags of {@link #HANDSHAKES}.
@@ -191,21 +102,22 @@ public enum WsbootMeters implements MeterDocumentation {
 		/**
 		 * {@code accepted} or {@code rejected}.
 		 */
-		OUTCOME {
-			@Override
-			public String asString() {
-				return "outcome";
-			}
-		},
+		OUTCOME("outcome"),
 
 		/**
 		 * The HTTP status as text, {@code 101} for accepted handshakes.
 		 */
-		STATUS {
-			@Override
-			public String asString() {
-				return "status";
-			}
+		STATUS("status");
+
+		private final String key;
+
+		HandshakeKeys(String key) {
+			this.key = key;
+		}
+
+		@Override
+		public String asString() {
+			return this.key;
 		}
 
 	}
@@ -218,11 +130,17 @@ public enum WsbootMeters implements MeterDocumentation {
 		/**
 		 * {@code text} or {@code binary}.
 		 */
-		TYPE {
-			@Override
-			public String asString() {
-				return "type";
-			}
+		TYPE("type");
+
+		private final String key;
+
+		MessageKeys(String key) {
+			this.key = key;
+		}
+
+		@Override
+		public String asString() {
+			return this.key;
 		}
 
 	}
@@ -235,11 +153,17 @@ public enum WsbootMeters implements MeterDocumentation {
 		/**
 		 * The close code as text.
 		 */
-		CODE {
-			@Override
-			public String asString() {
-				return "code";
-			}
+		CODE("code");
+
+		private final String key;
+
+		CloseKeys(String key) {
+			this.key = key;
+		}
+
+		@Override
+		public String asString() {
+			return this.key;
 		}
 
 	}

@@ -7,7 +7,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
 import io.wsboot.connection.WebSocketConnection;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -57,35 +60,13 @@ final class TimerService {
 
 	long tick(@Nullable WebSocketConnection connection, Duration interval, Runnable task) {
 		long millis = checkInterval(interval, task);
-		if (connection == null || !connection.isOpen()) {
-			return -1;
-		}
-		TimerHandle timer = register(connection);
-		Runnable run = () -> {
-			if (!timer.isDisposed()) {
-				connection.execute(task);
-			}
-		};
-		timer.scheduled(connection.eventLoop().scheduleAtFixedRate(run, millis, millis, TimeUnit.MILLISECONDS));
-		cancelIfClosed(connection, timer);
-		return timer.id;
+		return scheduleBound(connection, task, false,
+				(loop, run) -> loop.scheduleAtFixedRate(run, millis, millis, TimeUnit.MILLISECONDS));
 	}
 
 	long after(@Nullable WebSocketConnection connection, Duration delay, Runnable task) {
 		long millis = checkDelay(delay, task);
-		if (connection == null || !connection.isOpen()) {
-			return -1;
-		}
-		TimerHandle timer = register(connection);
-		Runnable run = () -> {
-			if (!timer.isDisposed()) {
-				unregister(timer);
-				connection.execute(task);
-			}
-		};
-		timer.scheduled(connection.eventLoop().schedule(run, millis, TimeUnit.MILLISECONDS));
-		cancelIfClosed(connection, timer);
-		return timer.id;
+		return scheduleBound(connection, task, true, (loop, run) -> loop.schedule(run, millis, TimeUnit.MILLISECONDS));
 	}
 
 	boolean clear(long timerId) {
@@ -141,6 +122,30 @@ final class TimerService {
 		if (timer.connection != null) {
 			timer.connection.removeTimer(timer.id);
 		}
+	}
+
+	/**
+	 * Schedule a connection-bound timer on the connection's event loop; its task runs in
+	 * the connection's order.
+	 * @return the timer's id, or {@code -1} when the connection is unknown or not open
+	 */
+	private long scheduleBound(@Nullable WebSocketConnection connection, Runnable task, boolean once,
+			BiFunction<EventLoop, Runnable, Future<?>> schedule) {
+		if (connection == null || !connection.isOpen()) {
+			return -1;
+		}
+		TimerHandle timer = register(connection);
+		Runnable run = () -> {
+			if (!timer.isDisposed()) {
+				if (once) {
+					unregister(timer);
+				}
+				connection.execute(task);
+			}
+		};
+		timer.scheduled(schedule.apply(connection.eventLoop(), run));
+		cancelIfClosed(connection, timer);
+		return timer.id;
 	}
 
 	private Runnable globalTimerTask(TimerHandle timer, Runnable task, boolean once) {

@@ -13,21 +13,34 @@ import org.springframework.stereotype.Component;
  * The commands of the {@code cluster} profile: a text message {@code broadcast:<text>} is
  * sent as {@code <text>} to every connection on every node, and {@code push:<fd>:<text>}
  * as {@code <text>} to that fd, wherever it lives. The {@link WebSocketServer} injected
- * here is the cluster's, which routes other nodes' fds over Redis.
+ * here is the cluster's, which routes other nodes' fds over Redis. A push that fails is
+ * answered with {@code push failed: <command>}.
+ * <p>
+ * The cluster benchmark's nodes run it too.
  *
  * @since 0.1.0
  */
 @Component
 @Profile(SampleApplication.CLUSTER_PROFILE)
-class ClusterCommandListener {
+public class ClusterCommandListener {
 
-	static final String BROADCAST = "broadcast:";
+	/**
+	 * Prefix of a broadcast command: {@code broadcast:<text>}.
+	 */
+	public static final String BROADCAST = "broadcast:";
 
-	static final String PUSH = "push:";
+	/**
+	 * Prefix of a push command: {@code push:<fd>:<text>}.
+	 */
+	public static final String PUSH = "push:";
 
 	private final WebSocketServer server;
 
-	ClusterCommandListener(WebSocketServer server) {
+	/**
+	 * Create the listener.
+	 * @param server the server that pushes and broadcasts, the cluster's
+	 */
+	public ClusterCommandListener(WebSocketServer server) {
 		this.server = server;
 	}
 

@@ -50,7 +50,7 @@ public class SampleApplication {
 	@Bean
 	@Profile("!" + DEFAULT_HANDSHAKE_PROFILE)
 	SeedHandshakeInterceptor seedHandshakeInterceptor(WebSocketServer server, HelloListener helloListener) {
-		return new SeedHandshakeInterceptor(server, helloListener);
+		return new SeedHandshakeInterceptor(server, helloListener::open);
 	}
 
 	@Bean

@@ -2,6 +2,7 @@ package io.wsboot.sample;
 
 import java.util.Base64;
 import java.util.List;
+import java.util.function.LongConsumer;
 import java.util.regex.Pattern;
 
 import io.wsboot.HandshakeInterceptor;
@@ -19,10 +20,12 @@ import org.springframework.http.HttpStatus;
  * client offered, and runs the open logic through
  * {@link WebSocketServer#defer(Runnable)}, since no {@link io.wsboot.WebSocketOpenEvent}
  * is published for a custom handshake.
+ * <p>
+ * The benchmarks run it too, with open logic of their own.
  *
  * @since 0.1.0
  */
-class SeedHandshakeInterceptor implements HandshakeInterceptor {
+public class SeedHandshakeInterceptor implements HandshakeInterceptor {
 
 	private static final Log logger = LogFactory.getLog(SeedHandshakeInterceptor.class);
 
@@ -32,11 +35,17 @@ class SeedHandshakeInterceptor implements HandshakeInterceptor {
 
 	private final WebSocketServer server;
 
-	private final HelloListener helloListener;
+	private final LongConsumer open;
 
-	SeedHandshakeInterceptor(WebSocketServer server, HelloListener helloListener) {
+	/**
+	 * Create the interceptor.
+	 * @param server the server, whose {@code defer} runs the open logic
+	 * @param open the open logic, given the connection's fd: it runs once the connection
+	 * is established, before any of its messages
+	 */
+	public SeedHandshakeInterceptor(WebSocketServer server, LongConsumer open) {
 		this.server = server;
-		this.helloListener = helloListener;
+		this.open = open;
 	}
 
 	@Override
@@ -64,7 +73,7 @@ class SeedHandshakeInterceptor implements HandshakeInterceptor {
 		response.end();
 		logger.info("connected!");
 		long fd = request.getFd();
-		this.server.defer(() -> this.helloListener.open(fd));
+		this.server.defer(() -> this.open.accept(fd));
 		return true;
 	}
 

@@ -39,7 +39,8 @@ class SeedHandshakeInterceptorTests {
 
 	private final HelloListener helloListener = mock(HelloListener.class);
 
-	private final SeedHandshakeInterceptor interceptor = new SeedHandshakeInterceptor(this.server, this.helloListener);
+	private final SeedHandshakeInterceptor interceptor = new SeedHandshakeInterceptor(this.server,
+			this.helloListener::open);
 
 	@Test
 	void acceptsRfcSampleKeyWithTheSeedsHeaders() {

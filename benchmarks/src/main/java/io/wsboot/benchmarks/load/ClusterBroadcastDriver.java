@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.wsboot.benchmarks.server.ClusterCommandListener;
+import io.wsboot.sample.ClusterCommandListener;
 
 /**
  * Broadcast rate in a cluster of two nodes: one client asks for broadcasts with

@@ -6,7 +6,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.wsboot.benchmarks.server.ClusterCommandListener;
+import io.wsboot.benchmarks.server.WsbootClusterServer;
+import io.wsboot.sample.ClusterCommandListener;
 import org.HdrHistogram.Histogram;
 import org.jspecify.annotations.Nullable;
 
@@ -194,11 +195,11 @@ final class ClusterPushDriver implements WsConnection.Listener {
 	 * greeting
 	 */
 	static long greeting(ByteBuf buffer, int index, int length) {
-		if (!Payloads.startsWith(buffer, index, length, ClusterCommandListener.GREETING)) {
+		if (!Payloads.startsWith(buffer, index, length, WsbootClusterServer.GREETING)) {
 			System.err.println("cluster: expected a greeting, got " + Payloads.text(buffer, index, length));
 			return -1;
 		}
-		return Payloads.number(buffer, index + ClusterCommandListener.GREETING.length(), index + length);
+		return Payloads.number(buffer, index + WsbootClusterServer.GREETING.length(), index + length);
 	}
 
 	/**

@@ -53,19 +53,7 @@ public final class Frames {
 	public static ByteBuf text(ByteBufAllocator allocator, CharSequence text) {
 		int size = text.length();
 		ByteBuf frame = allocator.buffer(frameSize(size));
-		frame.writeByte(0x80 | WsConnection.OPCODE_TEXT);
-		if (size < 126) {
-			frame.writeByte(0x80 | size);
-		}
-		else if (size < 65536) {
-			frame.writeByte(0x80 | 126);
-			frame.writeShort(size);
-		}
-		else {
-			frame.writeByte(0x80 | 127);
-			frame.writeLong(size);
-		}
-		frame.writeBytes(MASK);
+		writeHeader(frame, WsConnection.OPCODE_TEXT, size);
 		for (int i = 0; i < size; i++) {
 			frame.writeByte(text.charAt(i) ^ MASK[i & 3]);
 		}
@@ -85,24 +73,32 @@ public final class Frames {
 		int size = payload.length;
 		ByteBuf frames = Unpooled.directBuffer(frameSize(size) * count);
 		for (int n = 0; n < count; n++) {
-			frames.writeByte(0x80 | opcode);
-			if (size < 126) {
-				frames.writeByte(0x80 | size);
-			}
-			else if (size < 65536) {
-				frames.writeByte(0x80 | 126);
-				frames.writeShort(size);
-			}
-			else {
-				frames.writeByte(0x80 | 127);
-				frames.writeLong(size);
-			}
-			frames.writeBytes(MASK);
+			writeHeader(frames, opcode, size);
 			for (int i = 0; i < size; i++) {
 				frames.writeByte(payload[i] ^ MASK[i & 3]);
 			}
 		}
 		return Unpooled.unreleasableBuffer(frames);
+	}
+
+	/**
+	 * Write the header of a final, masked frame: FIN and opcode, the payload length and
+	 * the masking key (RFC 6455 §5.2).
+	 */
+	private static void writeHeader(ByteBuf frame, int opcode, int size) {
+		frame.writeByte(0x80 | opcode);
+		if (size < 126) {
+			frame.writeByte(0x80 | size);
+		}
+		else if (size < 65536) {
+			frame.writeByte(0x80 | 126);
+			frame.writeShort(size);
+		}
+		else {
+			frame.writeByte(0x80 | 127);
+			frame.writeLong(size);
+		}
+		frame.writeBytes(MASK);
 	}
 
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import io.netty.util.concurrent.EventExecutor;
 import org.HdrHistogram.Histogram;
@@ -113,20 +114,11 @@ public final class LoadGenerator {
 		EchoDriver driver = new EchoDriver(inFlight, text, size);
 		Connector connector = new Connector(transport);
 		connector.open(conns, conns, driver, (n) -> new EchoDriver.Session(inFlight));
-		sleep(warmup);
-		driver.phase = Phase.MEASURE;
-		long start = System.nanoTime();
-		ProcessStats.CpuWindow cpu = new ProcessStats.CpuWindow(this.serverPid);
-		sleep(duration);
-		driver.phase = Phase.DONE;
-		double seconds = (System.nanoTime() - start) / 1e9;
-		double[] shares = cpu.shares();
+		Window window = measure(warmup, duration, (phase) -> driver.phase = phase);
 		EchoDriver.Stats stats = EchoDriver.collect(loops(transport));
 		connector.closeAll();
 		Histogram histogram = stats.histogram;
-		double rate = stats.messages / seconds;
-		this.result.put("warmup", warmup);
-		this.result.put("duration", round(seconds, 3));
+		double rate = stats.messages / window.seconds();
 		this.result.put("messages", stats.messages);
 		this.result.put("msgsPerSec", round(rate, 1));
 		this.result.put("mbPerSec", round(rate * size / 1e6, 2));
@@ -135,7 +127,7 @@ public final class LoadGenerator {
 		this.result.put("p999Us", micros(histogram.getValueAtPercentile(99.9)));
 		this.result.put("maxUs", micros(histogram.getMaxValue()));
 		this.result.put("errors", driver.errors.sum() + connector.failures.sum());
-		cpu(shares);
+		cpu(window.shares());
 	}
 
 	private void connect(Transport transport) throws Exception {
@@ -145,27 +137,41 @@ public final class LoadGenerator {
 		boolean reset = Boolean.parseBoolean(option("reset", "false"));
 		transport.resetOnClose(reset);
 		this.result.put("reset", reset);
+		this.result.put("concurrency", concurrency);
 		ConnectDriver driver = new ConnectDriver(transport, concurrency);
 		driver.start();
-		sleep(warmup);
-		driver.phase = Phase.MEASURE;
-		long start = System.nanoTime();
-		ProcessStats.CpuWindow cpu = new ProcessStats.CpuWindow(this.serverPid);
-		sleep(duration);
-		driver.phase = Phase.DONE;
-		double seconds = (System.nanoTime() - start) / 1e9;
-		double[] shares = cpu.shares();
+		Window window = measure(warmup, duration, (phase) -> driver.phase = phase);
 		long stalled = driver.awaitStopped(10);
-		this.result.put("concurrency", concurrency);
-		this.result.put("warmup", warmup);
-		this.result.put("duration", round(seconds, 3));
 		this.result.put("handshakes", driver.handshakes.sum());
-		this.result.put("handshakesPerSec", round(driver.handshakes.sum() / seconds, 1));
+		this.result.put("handshakesPerSec", round(driver.handshakes.sum() / window.seconds(), 1));
 		this.result.put("failures", driver.failures.sum());
 		this.result.put("stalled", stalled);
 		this.result.put("p50Us", micros(driver.latency.getValueAtPercentile(50)));
 		this.result.put("p99Us", micros(driver.latency.getValueAtPercentile(99)));
-		cpu(shares);
+		cpu(window.shares());
+	}
+
+	/**
+	 * Let a driver warm up, then count for the duration: the measured window, and the CPU
+	 * shares of this process and of the server over it. The warmup and the measured
+	 * duration go into the result.
+	 * @param warmup seconds before counting
+	 * @param duration seconds counted
+	 * @param phase sets the driver's phase
+	 * @return the measured window
+	 */
+	private Window measure(double warmup, double duration, Consumer<Phase> phase) throws InterruptedException {
+		sleep(warmup);
+		phase.accept(Phase.MEASURE);
+		long start = System.nanoTime();
+		ProcessStats.CpuWindow cpu = new ProcessStats.CpuWindow(this.serverPid);
+		sleep(duration);
+		phase.accept(Phase.DONE);
+		double seconds = (System.nanoTime() - start) / 1e9;
+		double[] shares = cpu.shares();
+		this.result.put("warmup", warmup);
+		this.result.put("duration", round(seconds, 3));
+		return new Window(seconds, shares);
 	}
 
 	private void idle(Transport transport) throws Exception {
@@ -446,6 +452,17 @@ public final class LoadGenerator {
 			});
 			return json.append('}').toString();
 		}
+
+	}
+
+	/**
+	 * A measured window.
+	 *
+	 * @param seconds its length
+	 * @param shares the CPU shares over it, as {@link ProcessStats.CpuWindow#shares()}
+	 * gives them
+	 */
+	private record Window(double seconds, double[] shares) {
 
 	}
 

@@ -41,32 +41,32 @@ public final class Report {
 
 	private static final Pattern JSON_FIELD = Pattern.compile("\"([^\"]+)\":(\"([^\"]*)\"|[^,}]+)");
 
+	private static final Detail LATENCY_P99 = Detail.info("latency p99", "p99Us", "µs");
+
+	private static final Detail CPU_PER_MESSAGE = Detail.info("server CPU per message", "serverUsPerOp", "µs");
+
 	private static final List<Figure> FIGURES = List.of(
 			new Figure("echo 100 conns × 1 in flight × 64 B text", "echo-64", "msgsPerSec", "msgs/s",
-					Target.ratioMin(0.90), true),
-			new Figure("  latency p50", "echo-64", "p50Us", "µs", Target.info(), false),
-			new Figure("  latency p99", "echo-64", "p99Us", "µs", Target.ratioMax(1.2), false),
-			new Figure("  latency p99.9", "echo-64", "p999Us", "µs", Target.info(), false),
-			new Figure("  server CPU per message", "echo-64", "serverUsPerOp", "µs", Target.info(), false),
+					Target.ratioMin(0.90), true)
+				.with(Detail.info("latency p50", "p50Us", "µs"),
+						new Detail("latency p99", "p99Us", "µs", Target.ratioMax(1.2)),
+						Detail.info("latency p99.9", "p999Us", "µs"), CPU_PER_MESSAGE),
 			new Figure("echo 100 × 16 in flight × 64 B text", "echo-64x16", "msgsPerSec", "msgs/s",
-					Target.ratioMin(0.85), true),
-			new Figure("  latency p99", "echo-64x16", "p99Us", "µs", Target.info(), false),
-			new Figure("  server CPU per message", "echo-64x16", "serverUsPerOp", "µs", Target.info(), false),
-			new Figure("echo 10 × 1 × 16 KiB binary", "echo-16k", "mbPerSec", "MB/s", Target.ratioMin(0.90), true),
-			new Figure("  latency p99", "echo-16k", "p99Us", "µs", Target.info(), false),
-			new Figure("  server CPU per message", "echo-16k", "serverUsPerOp", "µs", Target.info(), false),
+					Target.ratioMin(0.85), true)
+				.with(LATENCY_P99, CPU_PER_MESSAGE),
+			new Figure("echo 10 × 1 × 16 KiB binary", "echo-16k", "mbPerSec", "MB/s", Target.ratioMin(0.90), true)
+				.with(LATENCY_P99, CPU_PER_MESSAGE),
 			new Figure("handshakes/s (connect, upgrade, close)", "connect", "handshakesPerSec", "/s",
-					Target.ratioMin(0.80), true),
-			new Figure("  server CPU per handshake", "connect", "serverUsPerOp", "µs", Target.info(), false),
-			new Figure("  failures", "connect", "failures", "", Target.info(), false),
+					Target.ratioMin(0.80), true)
+				.with(Detail.info("server CPU per handshake", "serverUsPerOp", "µs"),
+						Detail.info("failures", "failures", "")),
 			new Figure("idle 10,000: heap after GC per connection", "idle", "heapPerConnB", "B",
-					Target.ratioMaxAndAbsMax(1.3, 12 * 1024), false),
-			new Figure("  RSS growth per connection outside the heap", "idle", "rssPerConnB", "B", Target.info(),
-					false),
+					Target.ratioMaxAndAbsMax(1.3, 12 * 1024), false)
+				.with(Detail.info("RSS growth per connection outside the heap", "rssPerConnB", "B")),
 			new Figure("broadcast to 10,000: last delivery, p99 of 20", "fanout", "lastP99Ms", "ms", Target.absMax(100),
-					true),
-			new Figure("  p50 of 20", "fanout", "lastP50Ms", "ms", Target.info(), false),
-			new Figure("  p99 from the server's timestamp", "fanout", "serverToLastP99Ms", "ms", Target.info(), false));
+					true)
+				.with(Detail.info("p50 of 20", "lastP50Ms", "ms"),
+						Detail.info("p99 from the server's timestamp", "serverToLastP99Ms", "ms")));
 
 	private final List<Map<String, String>> results = new ArrayList<>();
 
@@ -225,20 +225,24 @@ public final class Report {
 		out.append("| figure | bare | wsboot default | ×bare | wsboot seed | ×bare | target | default · seed | ")
 			.append("CPU load-gen/server: bare · default · seed |\n");
 		out.append("| --- | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |\n");
-		String parent = "";
 		for (Figure figure : FIGURES) {
-			String name = figure.name().startsWith(" ") ? parent + ", " + figure.name().trim() : figure.name();
-			if (!figure.name().startsWith(" ")) {
-				parent = figure.name();
+			medianRow(out, figure.name(), figure.name(), figure.label(), figure.metric(), figure.unit(),
+					figure.target(), figure.cpu() ? cpu(figure.label()) : "");
+			for (Detail detail : figure.details()) {
+				medianRow(out, "  " + detail.name(), figure.name() + ", " + detail.name(), figure.label(),
+						detail.metric(), detail.unit(), detail.target(), "");
 			}
-			Double bare = median(figure.label(), BARE, figure.metric());
-			Double wsDefault = median(figure.label(), DEFAULT, figure.metric());
-			Double wsSeed = median(figure.label(), SEED, figure.metric());
-			row(out, figure.name(), name, figure.unit(), bare, wsDefault, wsSeed, figure.target(),
-					figure.cpu() ? cpu(figure.label()) : "");
 		}
 		jmhRows(out);
 		return out.toString();
+	}
+
+	private void medianRow(StringBuilder out, String name, String fullName, String label, String metric, String unit,
+			Target target, String cpu) {
+		Double bare = median(label, BARE, metric);
+		Double wsDefault = median(label, DEFAULT, metric);
+		Double wsSeed = median(label, SEED, metric);
+		row(out, name, fullName, unit, bare, wsDefault, wsSeed, target, cpu);
 	}
 
 	private void jmhRows(StringBuilder out) {
@@ -286,19 +290,24 @@ public final class Report {
 			out.append(" | ");
 		}
 		else {
-			String d = target.check(wsDefault, bare);
-			String s = target.check(wsSeed, bare);
-			if ("MISS".equals(d)) {
-				this.missed.add(fullName + " — wsboot default: " + format(wsDefault) + " vs bare " + format(bare) + " ("
-						+ target.text() + ")");
-			}
-			if ("MISS".equals(s)) {
-				this.missed.add(fullName + " — wsboot seed: " + format(wsSeed) + " vs bare " + format(bare) + " ("
-						+ target.text() + ")");
-			}
+			String d = check(target, fullName, "wsboot default", wsDefault, bare);
+			String s = check(target, fullName, "wsboot seed", wsSeed, bare);
 			out.append(d).append(" · ").append(s).append(" | ");
 		}
 		out.append(cpu).append(" |\n");
+	}
+
+	/**
+	 * Check a figure of one server against its target, noting a miss.
+	 * @return {@code PASS}, {@code MISS} or {@code —}
+	 */
+	private String check(Target target, String fullName, String server, @Nullable Double value, @Nullable Double bare) {
+		String verdict = target.check(value, bare);
+		if ("MISS".equals(verdict)) {
+			this.missed.add(fullName + " — " + server + ": " + format(value) + " vs bare " + format(bare) + " ("
+					+ target.text() + ")");
+		}
+		return verdict;
 	}
 
 	private String cpu(String label) {
@@ -394,35 +403,16 @@ public final class Report {
 				.append("`gc.alloc.rate.norm` is every thread's allocation divided by the operations ")
 				.append("(messages echoed, handshakes), so it includes the client's share, the same for every server.\n\n");
 			md.append("| benchmark | score | ± (99.9%) |\n| --- | ---: | ---: |\n");
-			this.jmh.forEach((name, score) -> md.append("| ")
-				.append(name)
-				.append(" | ")
-				.append(format(score[0]))
-				.append(" | ")
-				.append(format(score[1]))
-				.append(" |\n"));
+			this.jmh.forEach((name, score) -> tableRow(md, name, format(score[0]), format(score[1])));
 		}
 		md.append("\n## Every run\n\n");
 		md.append("| figure | server | round | main figure | p99 | load-gen CPU | server CPU | errors |\n");
 		md.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |\n");
 		for (Map<String, String> result : this.results) {
-			md.append("| ")
-				.append(result.getOrDefault("label", "?"))
-				.append(" | ")
-				.append(result.getOrDefault("server", "?"))
-				.append(" | ")
-				.append(result.getOrDefault("round", "?"))
-				.append(" | ")
-				.append(mainFigure(result))
-				.append(" | ")
-				.append(result.getOrDefault("p99Us", result.getOrDefault("lastP99Ms", "")))
-				.append(" | ")
-				.append(result.getOrDefault("loadgenCpu", ""))
-				.append(" | ")
-				.append(result.getOrDefault("serverCpu", ""))
-				.append(" | ")
-				.append(errors(result))
-				.append(" |\n");
+			tableRow(md, result.getOrDefault("label", "?"), result.getOrDefault("server", "?"),
+					result.getOrDefault("round", "?"), mainFigure(result),
+					result.getOrDefault("p99Us", result.getOrDefault("lastP99Ms", "")),
+					result.getOrDefault("loadgenCpu", ""), result.getOrDefault("serverCpu", ""), errors(result));
 		}
 		return md.toString();
 	}
@@ -478,37 +468,18 @@ public final class Report {
 				new String[] { "p99.9", "P999Us" })) {
 			Double local = median(CLUSTER, CLUSTER_SERVER, "local" + row[1]);
 			Double cross = median(CLUSTER, CLUSTER_SERVER, "cross" + row[1]);
-			out.append("| ")
-				.append(row[0])
-				.append(" (µs) | ")
-				.append(format(local))
-				.append(" | ")
-				.append(format(cross))
-				.append(" | ")
-				.append(ratio(cross, local))
-				.append(" | ")
-				.append(rounds(runs, "local" + row[1], "cross" + row[1]))
-				.append(" |\n");
+			tableRow(out, row[0] + " (µs)", format(local), format(cross), ratio(cross, local),
+					rounds(runs, "local" + row[1], "cross" + row[1]));
 		}
-		out.append("| pushes measured | ")
-			.append(format(median(CLUSTER, CLUSTER_SERVER, "localPushes")))
-			.append(" | ")
-			.append(format(median(CLUSTER, CLUSTER_SERVER, "crossPushes")))
-			.append(" |  | ")
-			.append(rounds(runs, "localPushes", "crossPushes"))
-			.append(" |\n");
+		tableRow(out, "pushes measured", format(median(CLUSTER, CLUSTER_SERVER, "localPushes")),
+				format(median(CLUSTER, CLUSTER_SERVER, "crossPushes")), "", rounds(runs, "localPushes", "crossPushes"));
 		Map<String, String> first = runs.get(0);
-		out.append("\n| broadcast from a client on node B to ")
-			.append(first.getOrDefault("conns", "?"))
-			.append(" clients (")
-			.append(first.getOrDefault("connsA", "?"))
-			.append(" on A, ")
-			.append(first.getOrDefault("connsB", "?"))
-			.append(" on B), ")
-			.append(first.getOrDefault("size", "?"))
-			.append(" B text, batches of ")
-			.append(first.getOrDefault("batch", "?"))
-			.append(" | median | each round |\n");
+		out.append('\n');
+		tableRow(out,
+				"broadcast from a client on node B to " + first.getOrDefault("conns", "?") + " clients ("
+						+ first.getOrDefault("connsA", "?") + " on A, " + first.getOrDefault("connsB", "?") + " on B), "
+						+ first.getOrDefault("size", "?") + " B text, batches of " + first.getOrDefault("batch", "?"),
+				"median", "each round");
 		out.append("| --- | ---: | --- |\n");
 		clusterRow(out, runs, "broadcasts/s", "broadcastsPerSec");
 		clusterRow(out, runs, "deliveries/s", "deliveriesPerSec");
@@ -532,13 +503,7 @@ public final class Report {
 	}
 
 	private void clusterRow(StringBuilder out, List<Map<String, String>> runs, String name, String metric) {
-		out.append("| ")
-			.append(name)
-			.append(" | ")
-			.append(format(median(CLUSTER, CLUSTER_SERVER, metric)))
-			.append(" | ")
-			.append(rounds(runs, metric))
-			.append(" |\n");
+		tableRow(out, name, format(median(CLUSTER, CLUSTER_SERVER, metric)), rounds(runs, metric));
 	}
 
 	/**
@@ -559,13 +524,43 @@ public final class Report {
 	}
 
 	private void property(StringBuilder md, String name, String key) {
-		md.append("| ").append(name).append(" | ").append(this.run.getProperty(key, "?")).append(" |\n");
+		tableRow(md, name, this.run.getProperty(key, "?"));
 	}
 
 	/**
-	 * One line of the table.
+	 * Append a row of a Markdown table: {@code | a | b |}.
 	 */
-	record Figure(String name, String label, String metric, String unit, Target target, boolean cpu) {
+	private static void tableRow(StringBuilder out, Object... cells) {
+		for (Object cell : cells) {
+			out.append("| ").append(cell).append(' ');
+		}
+		out.append("|\n");
+	}
+
+	/**
+	 * A line of the table, the main figure of a mode, and the lines below it.
+	 */
+	record Figure(String name, String label, String metric, String unit, Target target, boolean cpu,
+			List<Detail> details) {
+
+		Figure(String name, String label, String metric, String unit, Target target, boolean cpu) {
+			this(name, label, metric, unit, target, cpu, List.of());
+		}
+
+		Figure with(Detail... details) {
+			return new Figure(this.name, this.label, this.metric, this.unit, this.target, this.cpu, List.of(details));
+		}
+
+	}
+
+	/**
+	 * A line below a {@link Figure}: another figure of the same runs.
+	 */
+	record Detail(String name, String metric, String unit, Target target) {
+
+		static Detail info(String name, String metric, String unit) {
+			return new Detail(name, metric, unit, Target.info());
+		}
 
 	}
 

@@ -16,37 +16,39 @@ public enum WsbootClusterMeters implements MeterDocumentation {
 	 * Cross-node operations that failed (Redis unavailable, no answer in time), upkeep
 	 * that failed, and bus messages dropped as invalid, by operation.
 	 */
-	ERRORS {
-		@Override
-		public String getName() {
-			return "wsboot.cluster.errors";
-		}
-
-		@Override
-		public Meter.Type getType() {
-			return Meter.Type.COUNTER;
-		}
-
-		@Override
-		public KeyName[] getKeyNames() {
-			return ErrorKeys.values();
-		}
-	},
+	ERRORS("wsboot.cluster.errors", Meter.Type.COUNTER, ErrorKeys.values()),
 
 	/**
 	 * Nodes alive at the last heartbeat, this one included.
 	 */
-	NODES {
-		@Override
-		public String getName() {
-			return "wsboot.cluster.nodes";
-		}
+	NODES("wsboot.cluster.nodes", Meter.Type.GAUGE);
 
-		@Override
-		public Meter.Type getType() {
-			return Meter.Type.GAUGE;
-		}
-	};
+	private final String name;
+
+	private final Meter.Type type;
+
+	private final KeyName[] keyNames;
+
+	WsbootClusterMeters(String name, Meter.Type type, KeyName... keyNames) {
+		this.name = name;
+		this.type = type;
+		this.keyNames = keyNames;
+	}
+
+	@Override
+	public String getName() {
+		return this.name;
+	}
+
+	@Override
+	public Meter.Type getType() {
+		return this.type;
+	}
+
+	@Override
+	public KeyName[] getKeyNames() {
+		return this.keyNames.clone();
+	}
 
 	/**
 	 * Tags of {@link #ERRORS}.
@@ -57,11 +59,17 @@ public enum WsbootClusterMeters implements MeterDocumentation {
 		 * {@code push}, {@code disconnect}, {@code exists}, {@code broadcast},
 		 * {@code heartbeat}, {@code registry}, {@code subscription} or {@code malformed}.
 		 */
-		OPERATION {
-			@Override
-			public String asString() {
-				return "operation";
-			}
+		OPERATION("operation");
+
+		private final String key;
+
+		ErrorKeys(String key) {
+			this.key = key;
+		}
+
+		@Override
+		public String asString() {
+			return this.key;
 		}
 
 	}
