@@ -19,6 +19,11 @@ import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketClientExtension;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionData;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtension;
+import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateClientExtensionHandshaker;
+import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateServerExtensionHandshaker;
 import io.netty.util.ReferenceCountUtil;
 import io.wsboot.Frame;
 import io.wsboot.WebSocketMessageEvent;
@@ -62,44 +67,69 @@ final class EmbeddedConnection implements AutoCloseable {
 
 	final WebSocketConnection connection;
 
-	private final EmbeddedChannel clientEncoder = new EmbeddedChannel(new WebSocket13FrameEncoder(true));
+	private final EmbeddedChannel clientEncoder;
 
-	private final EmbeddedChannel clientDecoder = new EmbeddedChannel(
-			new WebSocket13FrameDecoder(WebSocketDecoderConfig.newBuilder()
-				.expectMaskedFrames(false)
-				.allowExtensions(true)
-				.maxFramePayloadLength(1 << 24)
-				.build()));
+	private final EmbeddedChannel clientDecoder;
 
 	private volatile Consumer<ApplicationEvent> listener = (event) -> {
 	};
 
 	EmbeddedConnection(WebSocketServerSettings settings) {
-		this(settings, (pipeline) -> {
-		});
+		this(settings, false);
 	}
 
 	/**
 	 * Create a connection.
 	 * @param settings the server's settings
-	 * @param upgraded what else the upgrade left in the pipeline, added after Netty's
-	 * encoder and decoder
+	 * @param deflate whether the upgrade negotiated permessage-deflate: the extension's
+	 * encoder and decoder follow Netty's, as the upgrade leaves them, and the client
+	 * compresses too
 	 */
-	EmbeddedConnection(WebSocketServerSettings settings, Consumer<EmbeddedChannel> upgraded) {
+	EmbeddedConnection(WebSocketServerSettings settings, boolean deflate) {
 		this.channel.freezeTime();
 		this.channel.pipeline()
 			.addLast("wsencoder", new WebSocket13FrameEncoder(false))
-			.addLast(WsbootFrameDecoder.NAME, new WebSocket13FrameDecoder(true, false, 65536));
-		upgraded.accept(this.channel);
+			.addLast(WsbootFrameDecoder.NAME, new WebSocket13FrameDecoder(true, deflate, 65536));
+		WebSocketDecoderConfig clientConfig = WebSocketDecoderConfig.newBuilder()
+			.expectMaskedFrames(false)
+			.allowExtensions(true)
+			.maxFramePayloadLength(1 << 24)
+			.build();
+		if (deflate) {
+			WebSocketExtensionData offer = new WebSocketExtensionData("permessage-deflate", Map.of());
+			WebSocketServerExtension server = new PerMessageDeflateServerExtensionHandshaker()
+				.handshakeExtension(offer);
+			WebSocketClientExtension client = new PerMessageDeflateClientExtensionHandshaker()
+				.handshakeExtension(offer);
+			this.channel.pipeline()
+				.addLast("deflateDecoder", server.newExtensionDecoder())
+				.addLast("deflateEncoder", server.newExtensionEncoder());
+			this.clientEncoder = new EmbeddedChannel(new WebSocket13FrameEncoder(true), client.newExtensionEncoder());
+			this.clientDecoder = new EmbeddedChannel(new WebSocket13FrameDecoder(clientConfig),
+					client.newExtensionDecoder());
+		}
+		else {
+			this.clientEncoder = new EmbeddedChannel(new WebSocket13FrameEncoder(true));
+			this.clientDecoder = new EmbeddedChannel(new WebSocket13FrameDecoder(clientConfig));
+		}
 		this.channel.pipeline().addLast(NettyPipeline.ReactiveBridge, new ReactiveBridge());
-		WebSocketEventPublisher events = new WebSocketEventPublisher(mock(WebSocketServer.class), (event) -> {
-			this.eventContexts.add(CallbackContext.current());
-			this.events.add((ApplicationEvent) event);
-			this.listener.accept((ApplicationEvent) event);
-		});
 		this.connection = new WebSocketConnection(this.channel, new TestHandshakeRequest(FD, "/ws"), Map.of(), null,
-				settings, this.counters, events);
+				settings, this.counters, publisher((event) -> {
+					this.eventContexts.add(CallbackContext.current());
+					this.events.add(event);
+					this.listener.accept(event);
+				}));
 		new PipelineInitializer(settings).initialize(this.connection);
+	}
+
+	/**
+	 * Return a publisher of a server's events.
+	 * @param events where the events go
+	 * @return the publisher
+	 */
+	static WebSocketEventPublisher publisher(Consumer<ApplicationEvent> events) {
+		return new WebSocketEventPublisher(mock(WebSocketServer.class),
+				(event) -> events.accept((ApplicationEvent) event));
 	}
 
 	/**
