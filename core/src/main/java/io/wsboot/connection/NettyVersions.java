@@ -93,14 +93,12 @@ final class NettyVersions {
 	 */
 	static void checkHandlers(ChannelPipeline pipeline) {
 		if (pipeline.get(WsbootFrameDecoder.NAME) == null) {
-			throw new IllegalStateException(
-					missing("Netty's WebSocket frame decoder named '" + WsbootFrameDecoder.NAME + "'") + " in "
-							+ pipeline.names());
+			throw new IllegalStateException(missing("Netty's WebSocket frame decoder named '" + WsbootFrameDecoder.NAME
+					+ "' (pipeline " + pipeline.names() + ")"));
 		}
 		if (pipeline.get(NettyPipeline.ReactiveBridge) == null) {
-			throw new IllegalStateException(
-					missing("Reactor Netty's handler named '" + NettyPipeline.ReactiveBridge + "'") + " in "
-							+ pipeline.names());
+			throw new IllegalStateException(missing("Reactor Netty's handler named '" + NettyPipeline.ReactiveBridge
+					+ "' (pipeline " + pipeline.names() + ")"));
 		}
 	}
 
