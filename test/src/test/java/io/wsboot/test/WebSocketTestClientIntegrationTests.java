@@ -181,6 +181,20 @@ class WebSocketTestClientIntegrationTests {
 	}
 
 	@Test
+	void expectTextWithATimeoutWaitsNoLongerThanIt() {
+		try (WebSocketTestConnection connection = this.client.connect()) {
+			connection.expectTextMatching("fd:\\d+");
+			long start = System.nanoTime();
+			assertThatExceptionOfType(AssertionError.class)
+				.isThrownBy(() -> connection.expectText(Duration.ofMillis(300)))
+				.withMessageContaining("within 300ms but received nothing");
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(WebSocketTestClient.DEFAULT_TIMEOUT);
+			connection.sendText("hi");
+			assertThat(connection.expectText(Duration.ofSeconds(2))).isEqualTo("echo:hi");
+		}
+	}
+
+	@Test
 	void expectTextFailsWithTheTextReceived() {
 		try (WebSocketTestConnection connection = this.client.connect()) {
 			connection.expectTextMatching("fd:\\d+").sendText("hi");
