@@ -7,8 +7,6 @@ import io.wsboot.ClusterNodes.Node;
 import io.wsboot.actuate.WebSocketEndpoint;
 import io.wsboot.cluster.actuate.WebSocketClusterEndpoint;
 import io.wsboot.test.WebSocketTestConnection;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -26,27 +24,11 @@ class ClusterEndpointTests {
 	private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
 	@RegisterExtension
-	static final RedisServer redis = new RedisServer();
+	static final TwoNodeCluster cluster = new TwoNodeCluster("clusterendpointtests");
 
-	private static ClusterNodes nodes;
+	private final Node a = cluster.a();
 
-	private static Node a;
-
-	private static Node b;
-
-	@BeforeAll
-	static void startNodes() {
-		nodes = new ClusterNodes(redis, "clusterendpointtests");
-		a = nodes.start("node-a");
-		b = nodes.start("node-b");
-	}
-
-	@AfterAll
-	static void stopNodes() {
-		if (nodes != null) {
-			nodes.close();
-		}
-	}
+	private final Node b = cluster.b();
 
 	@Test
 	void websocketEndpointShowsEveryNodeWithItsConnections() throws Exception {

@@ -16,8 +16,6 @@ import io.wsboot.cluster.ClusterNode;
 import io.wsboot.cluster.redis.ClusterWebSocketServer;
 import io.wsboot.test.WebSocketTestConnection;
 import io.wsboot.test.WebSocketTestConnection.CloseStatus;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -36,27 +34,11 @@ class ClusterTests {
 	private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
 	@RegisterExtension
-	static final RedisServer redis = new RedisServer();
+	static final TwoNodeCluster cluster = new TwoNodeCluster("clustertests");
 
-	private static ClusterNodes nodes;
+	private final Node a = cluster.a();
 
-	private static Node a;
-
-	private static Node b;
-
-	@BeforeAll
-	static void startNodes() {
-		nodes = new ClusterNodes(redis, "clustertests");
-		a = nodes.start("node-a");
-		b = nodes.start("node-b");
-	}
-
-	@AfterAll
-	static void stopNodes() {
-		if (nodes != null) {
-			nodes.close();
-		}
-	}
+	private final Node b = cluster.b();
 
 	@Test
 	void nodesHaveDistinctNumbersAndFdRanges() throws Exception {
@@ -198,7 +180,7 @@ class ClusterTests {
 
 	@Test
 	void stoppedNodeLeavesTheOthersView() throws Exception {
-		Node c = nodes.start("node-c");
+		Node c = cluster.start("node-c");
 		long fd;
 		try (WebSocketTestConnection client = c.connect()) {
 			fd = Greeter.fd(client);

@@ -28,7 +28,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for the handshake and message observations of {@link WebSocketServer} with
@@ -56,22 +55,17 @@ class ObservationConventionTests {
 
 	@BeforeEach
 	void clearObservations() {
-		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(this.server.stats().connections()).isZero());
-		this.registry.clear();
+		Observations.clear(this.registry, this.server);
 	}
 
 	@Test
 	void usesHandshakeConventionBean() throws Exception {
 		try (WebSocketTestConnection client = connect()) {
-			await().atMost(TIMEOUT)
-				.untilAsserted(() -> TestObservationRegistryAssert.assertThat(this.registry)
-					.hasObservationWithNameEqualTo("chat.handshake")
-					.that()
-					.hasBeenStopped()
-					.hasContextualNameEqualTo("chat handshake")
-					.hasLowCardinalityKeyValue("outcome", "accepted")
-					.hasLowCardinalityKeyValue("status", "101")
-					.hasLowCardinalityKeyValue("client", "jdk"));
+			Observations.awaitStopped(this.registry, "chat.handshake",
+					(observation) -> observation.hasContextualNameEqualTo("chat handshake")
+						.hasLowCardinalityKeyValue("outcome", "accepted")
+						.hasLowCardinalityKeyValue("status", "101")
+						.hasLowCardinalityKeyValue("client", "jdk"));
 			TestObservationRegistryAssert.assertThat(this.registry)
 				.hasNumberOfObservationsWithNameEqualTo("wsboot.handshake", 0);
 		}
@@ -81,14 +75,10 @@ class ObservationConventionTests {
 	void usesHandshakeConventionBeanForRejectedHandshake() throws Exception {
 		assertThat(WebSocketTestClient.forPort(this.port).withoutHeader("Sec-WebSocket-Key").handshake().status())
 			.isEqualTo(400);
-		await().atMost(TIMEOUT)
-			.untilAsserted(() -> TestObservationRegistryAssert.assertThat(this.registry)
-				.hasObservationWithNameEqualTo("chat.handshake")
-				.that()
-				.hasBeenStopped()
-				.hasLowCardinalityKeyValue("outcome", "rejected")
-				.hasLowCardinalityKeyValue("status", "400")
-				.hasLowCardinalityKeyValue("client", "other"));
+		Observations.awaitStopped(this.registry, "chat.handshake",
+				(observation) -> observation.hasLowCardinalityKeyValue("outcome", "rejected")
+					.hasLowCardinalityKeyValue("status", "400")
+					.hasLowCardinalityKeyValue("client", "other"));
 	}
 
 	@Test
@@ -96,13 +86,9 @@ class ObservationConventionTests {
 		try (WebSocketTestConnection client = connect()) {
 			client.sendText("hello");
 			this.recorder.awaitMessages(Greeter.fd(client), 1, TIMEOUT);
-			await().atMost(TIMEOUT)
-				.untilAsserted(() -> TestObservationRegistryAssert.assertThat(this.registry)
-					.hasObservationWithNameEqualTo("chat.message")
-					.that()
-					.hasBeenStopped()
-					.hasLowCardinalityKeyValue("type", "text")
-					.hasLowCardinalityKeyValue("length", "5"));
+			Observations.awaitStopped(this.registry, "chat.message",
+					(observation) -> observation.hasLowCardinalityKeyValue("type", "text")
+						.hasLowCardinalityKeyValue("length", "5"));
 			TestObservationRegistryAssert.assertThat(this.registry)
 				.hasNumberOfObservationsWithNameEqualTo("wsboot.message", 0);
 		}

@@ -30,7 +30,6 @@ import org.springframework.context.annotation.Import;
 import org.springframework.context.event.EventListener;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for the handshake and message observations of {@link WebSocketServer}, with the
@@ -61,27 +60,23 @@ class ObservationTests {
 
 	@BeforeEach
 	void clearObservations() {
-		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(this.server.stats().connections()).isZero());
-		this.registry.clear();
+		Observations.clear(this.registry, this.server);
 		this.current.contexts.clear();
 	}
 
 	@Test
 	void observesAcceptedHandshake() throws Exception {
 		try (WebSocketTestConnection client = connect()) {
-			await().atMost(TIMEOUT)
-				.untilAsserted(() -> TestObservationRegistryAssert.assertThat(this.registry)
-					.hasNumberOfObservationsWithNameEqualTo("wsboot.handshake", 1)
-					.hasObservationWithNameEqualTo("wsboot.handshake")
-					.that()
-					.hasBeenStarted()
-					.hasBeenStopped()
-					.doesNotHaveError()
-					.hasContextualNameEqualTo("websocket handshake")
-					.hasLowCardinalityKeyValue("outcome", "accepted")
-					.hasLowCardinalityKeyValue("status", "101")
-					.hasLowCardinalityKeyValue("path", "/chat/{room}")
-					.hasHighCardinalityKeyValue("fd", String.valueOf(Greeter.fd(client))));
+			Observations.awaitStopped(this.registry, "wsboot.handshake",
+					(observation) -> observation.hasBeenStarted()
+						.doesNotHaveError()
+						.hasContextualNameEqualTo("websocket handshake")
+						.hasLowCardinalityKeyValue("outcome", "accepted")
+						.hasLowCardinalityKeyValue("status", "101")
+						.hasLowCardinalityKeyValue("path", "/chat/{room}")
+						.hasHighCardinalityKeyValue("fd", String.valueOf(Greeter.fd(client))));
+			TestObservationRegistryAssert.assertThat(this.registry)
+				.hasNumberOfObservationsWithNameEqualTo("wsboot.handshake", 1);
 		}
 	}
 
@@ -92,26 +87,19 @@ class ObservationTests {
 			.header("Sec-WebSocket-Version", "8")
 			.handshake()
 			.status()).isEqualTo(426);
-		await().atMost(TIMEOUT)
-			.untilAsserted(() -> TestObservationRegistryAssert.assertThat(this.registry)
-				.hasNumberOfObservationsWithNameEqualTo("wsboot.handshake", 1)
-				.hasObservationWithNameEqualTo("wsboot.handshake")
-				.that()
-				.hasBeenStarted()
-				.hasBeenStopped()
-				.hasLowCardinalityKeyValue("outcome", "rejected")
-				.hasLowCardinalityKeyValue("status", "426")
-				.hasLowCardinalityKeyValue("path", "/chat/{room}"));
+		Observations.awaitStopped(this.registry, "wsboot.handshake",
+				(observation) -> observation.hasBeenStarted()
+					.hasLowCardinalityKeyValue("outcome", "rejected")
+					.hasLowCardinalityKeyValue("status", "426")
+					.hasLowCardinalityKeyValue("path", "/chat/{room}"));
+		TestObservationRegistryAssert.assertThat(this.registry)
+			.hasNumberOfObservationsWithNameEqualTo("wsboot.handshake", 1);
 	}
 
 	@Test
 	void handshakeObservationHasLowCardinalityKeysOfTheDocumentationOnly() throws Exception {
 		try (WebSocketTestConnection client = connect()) {
-			await().atMost(TIMEOUT)
-				.untilAsserted(() -> TestObservationRegistryAssert.assertThat(this.registry)
-					.hasObservationWithNameEqualTo("wsboot.handshake")
-					.that()
-					.hasBeenStopped());
+			Observations.awaitStopped(this.registry, "wsboot.handshake");
 			TestObservationRegistryAssert.assertThat(this.registry)
 				.hasHandledContextsThatSatisfy((contexts) -> assertThat(contexts)
 					.filteredOn((context) -> context instanceof HandshakeObservationContext)
@@ -130,17 +118,14 @@ class ObservationTests {
 		try (WebSocketTestConnection client = connect()) {
 			client.sendText("hello");
 			this.recorder.awaitMessages(Greeter.fd(client), 1, TIMEOUT);
-			await().atMost(TIMEOUT)
-				.untilAsserted(() -> TestObservationRegistryAssert.assertThat(this.registry)
-					.hasNumberOfObservationsWithNameEqualTo("wsboot.message", 1)
-					.hasObservationWithNameEqualTo("wsboot.message")
-					.that()
-					.hasBeenStarted()
-					.hasBeenStopped()
-					.doesNotHaveError()
-					.hasContextualNameEqualTo("websocket message")
-					.hasLowCardinalityKeyValue("type", "text")
-					.hasHighCardinalityKeyValue("fd", String.valueOf(Greeter.fd(client))));
+			Observations.awaitStopped(this.registry, "wsboot.message",
+					(observation) -> observation.hasBeenStarted()
+						.doesNotHaveError()
+						.hasContextualNameEqualTo("websocket message")
+						.hasLowCardinalityKeyValue("type", "text")
+						.hasHighCardinalityKeyValue("fd", String.valueOf(Greeter.fd(client))));
+			TestObservationRegistryAssert.assertThat(this.registry)
+				.hasNumberOfObservationsWithNameEqualTo("wsboot.message", 1);
 			assertThat(this.current.contexts).as("observation current while the listener ran")
 				.singleElement()
 				.isInstanceOfSatisfying(MessageObservationContext.class, (context) -> {
@@ -155,24 +140,17 @@ class ObservationTests {
 		try (WebSocketTestConnection client = connect()) {
 			client.sendBinary(new byte[] { 1, 2 });
 			this.recorder.awaitMessages(Greeter.fd(client), 1, TIMEOUT);
-			await().atMost(TIMEOUT)
-				.untilAsserted(() -> TestObservationRegistryAssert.assertThat(this.registry)
-					.hasObservationWithNameEqualTo("wsboot.message")
-					.that()
-					.hasBeenStopped()
-					.hasLowCardinalityKeyValue("type", "binary"));
+			Observations.awaitStopped(this.registry, "wsboot.message",
+					(observation) -> observation.hasLowCardinalityKeyValue("type", "binary"));
 		}
 	}
 
 	@Test
 	void handshakeObservationIsChildOfHttpServerObservation() throws Exception {
 		try (WebSocketTestConnection client = connect()) {
-			await().atMost(TIMEOUT)
-				.untilAsserted(() -> TestObservationRegistryAssert.assertThat(this.registry)
-					.hasObservationWithNameEqualTo("wsboot.handshake")
-					.that()
-					.hasBeenStopped()
-					.hasParentObservationContextMatching((parent) -> "http.server.requests".equals(parent.getName()),
+			Observations.awaitStopped(this.registry, "wsboot.handshake",
+					(observation) -> observation.hasParentObservationContextMatching(
+							(parent) -> "http.server.requests".equals(parent.getName()),
 							"the http.server.requests observation of the upgrade request"));
 		}
 	}
@@ -182,12 +160,7 @@ class ObservationTests {
 		try (WebSocketTestConnection client = connect()) {
 			client.sendText("fail");
 			this.recorder.awaitMessages(Greeter.fd(client), 1, TIMEOUT);
-			await().atMost(TIMEOUT)
-				.untilAsserted(() -> TestObservationRegistryAssert.assertThat(this.registry)
-					.hasObservationWithNameEqualTo("wsboot.message")
-					.that()
-					.hasBeenStopped()
-					.hasError());
+			Observations.awaitStopped(this.registry, "wsboot.message", (observation) -> observation.hasError());
 			client.sendText("still open");
 			this.recorder.awaitMessages(Greeter.fd(client), 2, TIMEOUT);
 		}

@@ -1,7 +1,6 @@
 package io.wsboot;
 
-import java.lang.reflect.Proxy;
-
+import io.wsboot.autoconfigure.CustomWebSocketServerConfiguration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -11,7 +10,6 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.context.annotation.Bean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
@@ -74,22 +72,6 @@ class StartupFailureTests {
 	@SpringBootConfiguration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
 	static class TestApplication {
-
-	}
-
-	@SpringBootConfiguration(proxyBeanMethods = false)
-	static class CustomWebSocketServerConfiguration {
-
-		@Bean
-		WebSocketServer customWebSocketServer() {
-			return (WebSocketServer) Proxy.newProxyInstance(getClass().getClassLoader(),
-					new Class<?>[] { WebSocketServer.class }, (proxy, method, args) -> switch (method.getName()) {
-						case "toString" -> "customWebSocketServer";
-						case "hashCode" -> System.identityHashCode(proxy);
-						case "equals" -> proxy == args[0];
-						default -> throw new UnsupportedOperationException(method.getName());
-					});
-		}
 
 	}
 

@@ -1,6 +1,5 @@
 package io.wsboot.autoconfigure;
 
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 
@@ -435,22 +434,6 @@ class WsbootAutoConfigurationTests {
 		@Override
 		public WebServer getWebServer(HttpHandler httpHandler) {
 			throw new UnsupportedOperationException();
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class CustomWebSocketServerConfiguration {
-
-		@Bean
-		WebSocketServer customWebSocketServer() {
-			return (WebSocketServer) Proxy.newProxyInstance(getClass().getClassLoader(),
-					new Class<?>[] { WebSocketServer.class }, (proxy, method, args) -> switch (method.getName()) {
-						case "toString" -> "customWebSocketServer";
-						case "hashCode" -> System.identityHashCode(proxy);
-						case "equals" -> proxy == args[0];
-						default -> throw new UnsupportedOperationException(method.getName());
-					});
 		}
 
 	}

@@ -1,6 +1,9 @@
 package io.wsboot.sample;
 
 import io.wsboot.WebSocketServer;
+import io.wsboot.test.AutoConfigureWebSocketTestClient;
+import io.wsboot.test.WebSocketTestClient;
+import io.wsboot.test.WebSocketTestConnection;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,10 +21,14 @@ import static org.awaitility.Awaitility.await;
  * {@code health}, {@code metrics} and {@code websocket}.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebSocketTestClient
 class ActuatorTests {
 
 	@LocalServerPort
 	private int port;
+
+	@Autowired
+	private WebSocketTestClient client;
 
 	@Autowired
 	private WebSocketServer server;
@@ -32,16 +39,15 @@ class ActuatorTests {
 	void createHttpClient() {
 		this.http = WebTestClient.bindToServer()
 			.baseUrl("http://127.0.0.1:" + this.port)
-			.responseTimeout(JdkWebSocketClient.TIMEOUT)
+			.responseTimeout(this.client.timeout())
 			.build();
 		Connections.awaitNone(this.server);
 	}
 
 	@Test
-	void exposesHealthMetricsAndWebSocketWhileClientIsConnected() throws Exception {
-		JdkWebSocketClient client = JdkWebSocketClient.connect(this.port, "chat");
+	void exposesHealthMetricsAndWebSocketWhileClientIsConnected() {
 		long fd;
-		try {
+		try (WebSocketTestConnection connection = this.client.subprotocols("chat").connect()) {
 			fd = Connections.awaitOnly(this.server);
 			this.http.get()
 				.uri("/actuator/health")
@@ -108,10 +114,7 @@ class ActuatorTests {
 				.jsonPath("$.fd")
 				.isEqualTo((int) fd);
 		}
-		finally {
-			client.close();
-		}
-		await().atMost(JdkWebSocketClient.TIMEOUT)
+		await().atMost(this.client.timeout())
 			.untilAsserted(() -> this.http.get()
 				.uri("/actuator/websocket")
 				.exchange()
@@ -125,15 +128,11 @@ class ActuatorTests {
 	}
 
 	@Test
-	void disconnectsConnectionThroughWebSocketEndpoint() throws Exception {
-		JdkWebSocketClient client = JdkWebSocketClient.connect(this.port);
-		try {
+	void disconnectsConnectionThroughWebSocketEndpoint() {
+		try (WebSocketTestConnection connection = this.client.connect()) {
 			long fd = Connections.awaitOnly(this.server);
 			this.http.delete().uri("/actuator/websocket/" + fd).exchange().expectStatus().isNoContent();
-			assertThat(client.awaitClose()).isEqualTo(1008);
-		}
-		finally {
-			client.close();
+			connection.expectClose(1008);
 		}
 	}
 

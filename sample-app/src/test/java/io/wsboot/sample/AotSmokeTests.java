@@ -8,6 +8,9 @@ import java.time.Instant;
 
 import io.wsboot.WebSocketServer;
 import io.wsboot.autoconfigure.WsbootAutoConfiguration;
+import io.wsboot.test.HandshakeResult;
+import io.wsboot.test.WebSocketTestClient;
+import io.wsboot.test.WebSocketTestConnection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -51,26 +54,22 @@ class AotSmokeTests {
 			assertThat(context.getBean(WebSocketServer.class)).isNotNull();
 			int port = ((ReactiveWebServerApplicationContext) context).getWebServer().getPort();
 
-			RawHandshake.Response handshake = RawHandshake.send(port, RFC_KEY);
-			assertThat(handshake.status()).as(handshake.statusLine()).isEqualTo(101);
-			assertThat(handshake.header("Sec-WebSocket-Accept")).containsExactly(RFC_ACCEPT);
+			WebSocketTestClient client = WebSocketTestClient.create(URI.create("ws://127.0.0.1:" + port + "/"));
+			HandshakeResult handshake = client.header("Sec-WebSocket-Key", RFC_KEY).handshake().expectStatus(101);
+			assertThat(handshake.headerValues("Sec-WebSocket-Accept")).containsExactly(RFC_ACCEPT);
 
 			long start = Instant.now().getEpochSecond();
-			JdkWebSocketClient client = JdkWebSocketClient.connect(port, "chat");
-			try {
-				assertThat(client.subprotocol()).isEqualTo("chat");
-				assertHello(client.nextMessage(JdkWebSocketClient.TIMEOUT), start);
-				client.sendText("hello from AOT");
-				assertHello(client.nextMessage(JdkWebSocketClient.TIMEOUT), start);
+			try (WebSocketTestConnection connection = client.subprotocols("chat").connect()) {
+				assertThat(connection.subprotocol()).isEqualTo("chat");
+				assertHello(connection.expectText(), start);
+				connection.sendText("hello from AOT");
+				assertHello(connection.expectText(), start);
 				HttpResponse<String> stats = HttpClient.newHttpClient()
 					.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/websocket"))
-						.timeout(JdkWebSocketClient.TIMEOUT)
+						.timeout(client.timeout())
 						.build(), HttpResponse.BodyHandlers.ofString());
 				assertThat(stats.statusCode()).isEqualTo(200);
 				assertThat(stats.body()).contains("\"connections\":1").contains("\"subprotocol\":\"chat\"");
-			}
-			finally {
-				client.close();
 			}
 		}
 	}

@@ -8,12 +8,15 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.wsboot.WebSocketServer;
+import io.wsboot.test.WebSocketTestClient;
+import io.wsboot.test.WebSocketTestConnection;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
@@ -48,9 +51,7 @@ class ClusterProfileTests {
 		try {
 			a = startNode(redisPort);
 			b = startNode(redisPort);
-			JdkWebSocketClient onA = JdkWebSocketClient.connect(port(a));
-			JdkWebSocketClient onB = JdkWebSocketClient.connect(port(b));
-			try {
+			try (WebSocketTestConnection onA = client(a).connect(); WebSocketTestConnection onB = client(b).connect()) {
 				WebSocketServer serverA = a.getBean(WebSocketServer.class);
 				await().atMost(TIMEOUT).until(() -> serverA.connections().size() == 1);
 				long fdOnA = serverA.connections().get(0);
@@ -67,10 +68,6 @@ class ClusterProfileTests {
 
 				onA.sendText("push:" + (((fdOnA >> 40) << 40) + 999) + ":nobody");
 				assertThat(nextCommandResult(onA)).startsWith("push failed: ");
-			}
-			finally {
-				onA.close();
-				onB.close();
 			}
 		}
 		finally {
@@ -89,10 +86,10 @@ class ClusterProfileTests {
 	 * Return the next message that is not the example's hello (sent every second and in
 	 * answer to every message).
 	 */
-	private static String nextCommandResult(JdkWebSocketClient client) throws InterruptedException {
+	private static String nextCommandResult(WebSocketTestConnection connection) {
 		long deadline = System.nanoTime() + TIMEOUT.toNanos();
 		while (System.nanoTime() < deadline) {
-			String message = client.nextMessage(TIMEOUT);
+			String message = connection.expectText(Duration.ofNanos(deadline - System.nanoTime()));
 			if (!message.startsWith("[\"hello\",")) {
 				return message;
 			}
@@ -100,15 +97,16 @@ class ClusterProfileTests {
 		throw new AssertionError("no message other than hello within " + TIMEOUT);
 	}
 
+	private static WebSocketTestClient client(ConfigurableApplicationContext node) {
+		int port = Integer.parseInt(node.getEnvironment().getRequiredProperty("local.server.port"));
+		return WebSocketTestClient.create(URI.create("ws://127.0.0.1:" + port + "/")).timeout(TIMEOUT);
+	}
+
 	private static ConfigurableApplicationContext startNode(int redisPort) {
 		// Arguments, which win over application-cluster.yml
 		return new SpringApplicationBuilder(SampleApplication.class, NodeResources.class).profiles("cluster")
 			.run("--server.port=0", "--spring.data.redis.port=" + redisPort,
 					"--wsboot.cluster.channel-prefix=sampletests", "--wsboot.cluster.heartbeat-interval=200ms");
-	}
-
-	private static int port(ConfigurableApplicationContext context) {
-		return Integer.parseInt(context.getEnvironment().getRequiredProperty("local.server.port"));
 	}
 
 	private static int freePort() throws IOException {

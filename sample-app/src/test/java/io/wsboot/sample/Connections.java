@@ -3,6 +3,7 @@ package io.wsboot.sample;
 import java.util.List;
 
 import io.wsboot.WebSocketServer;
+import io.wsboot.test.WebSocketTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -21,7 +22,8 @@ final class Connections {
 	 * @param server the server
 	 */
 	static void awaitNone(WebSocketServer server) {
-		await().atMost(JdkWebSocketClient.TIMEOUT).untilAsserted(() -> assertThat(server.connections()).isEmpty());
+		await().atMost(WebSocketTestClient.DEFAULT_TIMEOUT)
+			.untilAsserted(() -> assertThat(server.connections()).isEmpty());
 	}
 
 	/**
@@ -30,7 +32,8 @@ final class Connections {
 	 * @return its fd
 	 */
 	static long awaitOnly(WebSocketServer server) {
-		await().atMost(JdkWebSocketClient.TIMEOUT).untilAsserted(() -> assertThat(server.connections()).hasSize(1));
+		await().atMost(WebSocketTestClient.DEFAULT_TIMEOUT)
+			.untilAsserted(() -> assertThat(server.connections()).hasSize(1));
 		List<Long> connections = server.connections();
 		assertThat(connections).hasSize(1);
 		return connections.get(0);

@@ -1,11 +1,11 @@
 package io.wsboot.sample;
 
-import java.time.Duration;
-import java.time.Instant;
-
 import io.wsboot.DefaultHandshakeInterceptor;
 import io.wsboot.HandshakeInterceptor;
 import io.wsboot.WebSocketServer;
+import io.wsboot.test.AutoConfigureWebSocketTestClient;
+import io.wsboot.test.WebSocketTestClient;
+import io.wsboot.test.WebSocketTestConnection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -14,13 +14,10 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.ActiveProfiles;
 
-import static io.wsboot.sample.HelloAssertions.assertHello;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * End-to-end tests of {@link SampleApplication} with the {@code default-handshake}
@@ -29,13 +26,12 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @ActiveProfiles(SampleApplication.DEFAULT_HANDSHAKE_PROFILE)
+@AutoConfigureWebSocketTestClient
 @ExtendWith(OutputCaptureExtension.class)
 class DefaultHandshakeTests {
 
-	private static final Duration HELLO_WAIT = Duration.ofMillis(2500);
-
-	@LocalServerPort
-	private int port;
+	@Autowired
+	private WebSocketTestClient client;
 
 	@Autowired
 	private ApplicationContext context;
@@ -51,78 +47,45 @@ class DefaultHandshakeTests {
 	}
 
 	@Test
-	void selectsSuperchatWhenOnlySuperchatIsOffered() throws Exception {
+	void selectsSuperchatWhenOnlySuperchatIsOffered() {
 		assertSubprotocol("superchat", "superchat");
 	}
 
 	@Test
-	void selectsChatWhenChatAndSuperchatAreOffered() throws Exception {
+	void selectsChatWhenChatAndSuperchatAreOffered() {
 		assertSubprotocol("chat", "chat", "superchat");
 	}
 
 	@Test
-	void selectsInTheClientsOrder() throws Exception {
+	void selectsInTheClientsOrder() {
 		assertSubprotocol("superchat", "superchat", "chat");
 	}
 
 	@Test
-	void selectsNoSubprotocolWhenNoneOfferedIsSpoken() throws Exception {
+	void selectsNoSubprotocolWhenNoneOfferedIsSpoken() {
 		assertSubprotocol("", "mqtt");
 	}
 
 	@Test
-	void pushesHelloEverySecondAsTheFirstFrames() throws Exception {
-		long start = Instant.now().getEpochSecond();
-		JdkWebSocketClient client = JdkWebSocketClient.connect(this.port, "chat");
-		try {
-			assertHello(client.nextMessage(HELLO_WAIT), start);
-			assertHello(client.nextMessage(HELLO_WAIT), start);
-		}
-		finally {
-			client.close();
-		}
+	void pushesHelloEverySecondAsTheFirstFrames() {
+		HelloScenarios.pushesHelloEverySecondAsTheFirstFrames(this.client.subprotocols("chat"));
 	}
 
 	@Test
-	void answersMessageWithHello(CapturedOutput output) throws Exception {
-		long start = Instant.now().getEpochSecond();
-		JdkWebSocketClient client = JdkWebSocketClient.connect(this.port);
-		try {
-			assertHello(client.nextMessage(HELLO_WAIT), start);
-			client.sendText("hello over the default handshake");
-			assertHello(client.nextMessage(Duration.ofMillis(500)), start);
-			await().atMost(JdkWebSocketClient.TIMEOUT)
-				.untilAsserted(() -> assertThat(output).contains("received message: hello over the default handshake"));
-		}
-		finally {
-			client.close();
-		}
+	void answersMessageWithHello(CapturedOutput output) {
+		HelloScenarios.answersMessageWithHello(this.client, output,
+				(connection) -> connection.sendText("hello over the default handshake"),
+				"hello over the default handshake");
 	}
 
 	@Test
-	void logsOpenAndCloseWithTheFd(CapturedOutput output) throws Exception {
-		Connections.awaitNone(this.server);
-		JdkWebSocketClient client = JdkWebSocketClient.connect(this.port);
-		long fd;
-		try {
-			fd = Connections.awaitOnly(this.server);
-			await().atMost(JdkWebSocketClient.TIMEOUT)
-				.untilAsserted(() -> assertThat(output).containsPattern("connection open: " + fd + "\\b"));
-		}
-		finally {
-			client.close();
-		}
-		await().atMost(JdkWebSocketClient.TIMEOUT)
-			.untilAsserted(() -> assertThat(output).containsPattern("connection close: " + fd + "\\b"));
+	void logsOpenAndCloseWithTheFd(CapturedOutput output) {
+		HelloScenarios.logsOpenAndCloseWithTheFd(this.client, this.server, output);
 	}
 
-	private void assertSubprotocol(String expected, String... offered) throws Exception {
-		JdkWebSocketClient client = JdkWebSocketClient.connect(this.port, offered);
-		try {
-			assertThat(client.subprotocol()).isEqualTo(expected);
-		}
-		finally {
-			client.close();
+	private void assertSubprotocol(String expected, String... offered) {
+		try (WebSocketTestConnection connection = this.client.subprotocols(offered).connect()) {
+			assertThat(connection.subprotocol()).isEqualTo(expected);
 		}
 	}
 

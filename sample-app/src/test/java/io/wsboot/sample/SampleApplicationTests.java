@@ -5,11 +5,18 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 
 import io.wsboot.HandshakeInterceptor;
+import io.wsboot.WebSocketCloseEvent;
+import io.wsboot.WebSocketCloseEvent.ClosedBy;
+import io.wsboot.WebSocketMessageEvent;
 import io.wsboot.WebSocketServer;
+import io.wsboot.test.AutoConfigureWebSocketTestClient;
+import io.wsboot.test.HandshakeResult;
+import io.wsboot.test.WebSocketEventRecorder;
+import io.wsboot.test.WebSocketTestClient;
+import io.wsboot.test.WebSocketTestConnection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -22,13 +29,14 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static io.wsboot.sample.HelloAssertions.assertHello;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * End-to-end tests of {@link SampleApplication} with the example's handshake
- * ({@link SeedHandshakeInterceptor}).
+ * ({@link SeedHandshakeInterceptor}), written with wsboot's test support
+ * ({@code wsboot-spring-boot-test}) as an application's own tests would be.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebSocketTestClient
 @ExtendWith(OutputCaptureExtension.class)
 class SampleApplicationTests {
 
@@ -42,10 +50,14 @@ class SampleApplicationTests {
 	 */
 	private static final String RFC_ACCEPT = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=";
 
-	private static final Duration HELLO_WAIT = Duration.ofMillis(2500);
-
 	@LocalServerPort
 	private int port;
+
+	@Autowired
+	private WebSocketTestClient client;
+
+	@Autowired
+	private WebSocketEventRecorder recorder;
 
 	@Autowired
 	private HandshakeInterceptor handshakeInterceptor;
@@ -59,131 +71,110 @@ class SampleApplicationTests {
 	}
 
 	@Test
-	void acceptsValidKeyWithCorrectAcceptHeader() throws Exception {
-		RawHandshake.Response response = RawHandshake.send(this.port, RFC_KEY);
-		assertThat(response.status()).as(response.statusLine()).isEqualTo(101);
-		assertThat(response.header("Sec-WebSocket-Accept")).containsExactly(RFC_ACCEPT);
-		assertThat(response.header("Upgrade")).singleElement().asString().isEqualToIgnoringCase("websocket");
-		assertThat(response.header("Connection")).singleElement().asString().isEqualToIgnoringCase("upgrade");
-		assertThat(response.header("Sec-WebSocket-Protocol")).isEmpty();
+	void acceptsValidKeyWithCorrectAcceptHeader() {
+		HandshakeResult response = handshake(RFC_KEY).expectStatus(101).expectNoHeader("Sec-WebSocket-Protocol");
+		assertThat(response.headerValues("Sec-WebSocket-Accept")).containsExactly(RFC_ACCEPT);
+		assertThat(response.headerValues("Upgrade")).singleElement().asString().isEqualToIgnoringCase("websocket");
+		assertThat(response.headerValues("Connection")).singleElement().asString().isEqualToIgnoringCase("upgrade");
 	}
 
 	@Test
-	void rejectsKeyThatIsTooShortWith400() throws Exception {
-		assertThat(RawHandshake.send(this.port, "dGhlIHNhbXBsZSBub25j").status()).isEqualTo(400);
+	void acceptsHandshakeWithAFreshKey() {
+		this.client.handshake().expectSwitchingProtocols();
 	}
 
 	@Test
-	void rejectsKeyWithoutPaddingWith400() throws Exception {
+	void rejectsKeyThatIsTooShortWith400() {
+		handshake("dGhlIHNhbXBsZSBub25j").expectStatus(400);
+	}
+
+	@Test
+	void rejectsKeyWithoutPaddingWith400() {
 		// 16 bytes for a lenient decoder, but not 24 characters
-		assertThat(RawHandshake.send(this.port, "dGhlIHNhbXBsZSBub25jZQ").status()).isEqualTo(400);
+		handshake("dGhlIHNhbXBsZSBub25jZQ").expectStatus(400);
 	}
 
 	@Test
-	void rejectsKeyWithNonZeroTrailingBitsWith400() throws Exception {
+	void rejectsKeyWithNonZeroTrailingBitsWith400() {
 		// 24 characters and 16 bytes for the JDK's decoder, so it passes the transport
 		// checks; the seed's pattern refuses it
-		assertThat(RawHandshake.send(this.port, "dGhlIHNhbXBsZSBub25jZR==").status()).isEqualTo(400);
+		handshake("dGhlIHNhbXBsZSBub25jZR==").expectStatus(400);
 	}
 
 	@Test
-	void rejectsMissingKeyWith400() throws Exception {
-		assertThat(RawHandshake.send(this.port, null).status()).isEqualTo(400);
+	void rejectsMissingKeyWith400() {
+		this.client.withoutHeader("Sec-WebSocket-Key").handshake().expectStatus(400);
 	}
 
 	@Test
-	void answersSubprotocolOfferWithTheFirstOneOnly() throws Exception {
-		RawHandshake.Response response = RawHandshake.send(this.port, RFC_KEY,
-				"Sec-WebSocket-Protocol: chat, superchat");
-		assertThat(response.status()).as(response.statusLine()).isEqualTo(101);
-		assertThat(response.header("Sec-WebSocket-Protocol")).containsExactly("chat");
+	void answersSubprotocolOfferWithTheFirstOneOnly() {
+		HandshakeResult response = this.client.header("Sec-WebSocket-Key", RFC_KEY)
+			.header("Sec-WebSocket-Protocol", "chat, superchat")
+			.handshake()
+			.expectStatus(101);
+		assertThat(response.headerValues("Sec-WebSocket-Protocol")).containsExactly("chat");
 	}
 
 	@Test
-	void givesJdkClientTheFirstSubprotocolOffered() throws Exception {
-		JdkWebSocketClient client = JdkWebSocketClient.connect(this.port, "chat", "superchat");
-		try {
-			assertThat(client.subprotocol()).isEqualTo("chat");
-		}
-		finally {
-			client.close();
+	void givesJdkClientTheFirstSubprotocolOffered() {
+		try (WebSocketTestConnection connection = this.client.subprotocols("chat", "superchat").connect()) {
+			assertThat(connection.subprotocol()).isEqualTo("chat");
 		}
 	}
 
 	@Test
-	void pushesHelloEverySecondAsTheFirstFrames() throws Exception {
+	void pushesHelloEverySecondAsTheFirstFrames() {
+		HelloScenarios.pushesHelloEverySecondAsTheFirstFrames(this.client);
+	}
+
+	@Test
+	void answersTextMessageWithHello(CapturedOutput output) {
+		HelloScenarios.answersMessageWithHello(this.client, output,
+				(connection) -> connection.sendText("hello from the JDK"), "hello from the JDK");
+	}
+
+	@Test
+	void answersBinaryMessageWithHello(CapturedOutput output) {
+		HelloScenarios.answersMessageWithHello(this.client, output,
+				(connection) -> connection.sendBinary("binary from the JDK".getBytes(StandardCharsets.UTF_8)),
+				"binary from the JDK");
+	}
+
+	@Test
+	void publishesTheMessageAndAClientCloseToListeners() {
 		long start = Instant.now().getEpochSecond();
-		JdkWebSocketClient client = JdkWebSocketClient.connect(this.port);
-		try {
-			assertHello(client.nextMessage(HELLO_WAIT), start);
-			assertHello(client.nextMessage(HELLO_WAIT), start);
-		}
-		finally {
-			client.close();
-		}
-	}
-
-	@Test
-	void answersTextMessageWithHello(CapturedOutput output) throws Exception {
-		long start = Instant.now().getEpochSecond();
-		JdkWebSocketClient client = JdkWebSocketClient.connect(this.port);
-		try {
-			// The next tick is a second away: what comes right now is the answer
-			assertHello(client.nextMessage(HELLO_WAIT), start);
-			client.sendText("hello from the JDK");
-			assertHello(client.nextMessage(Duration.ofMillis(500)), start);
-			await().atMost(JdkWebSocketClient.TIMEOUT)
-				.untilAsserted(() -> assertThat(output).contains("received message: hello from the JDK"));
-		}
-		finally {
-			client.close();
-		}
-	}
-
-	@Test
-	void answersBinaryMessageWithHello(CapturedOutput output) throws Exception {
-		long start = Instant.now().getEpochSecond();
-		JdkWebSocketClient client = JdkWebSocketClient.connect(this.port);
-		try {
-			assertHello(client.nextMessage(HELLO_WAIT), start);
-			client.sendBinary("binary from the JDK".getBytes(StandardCharsets.UTF_8));
-			assertHello(client.nextMessage(Duration.ofMillis(500)), start);
-			await().atMost(JdkWebSocketClient.TIMEOUT)
-				.untilAsserted(() -> assertThat(output).contains("received message: binary from the JDK"));
-		}
-		finally {
-			client.close();
-		}
-	}
-
-	@Test
-	void logsOpenAndCloseWithTheFd(CapturedOutput output) throws Exception {
-		Connections.awaitNone(this.server);
-		JdkWebSocketClient client = JdkWebSocketClient.connect(this.port);
 		long fd;
-		try {
-			fd = Connections.awaitOnly(this.server);
-			await().atMost(JdkWebSocketClient.TIMEOUT)
-				.untilAsserted(() -> assertThat(output).containsPattern("connection open: " + fd + "\\b"));
-			assertThat(output).contains("connected!");
+		try (WebSocketTestConnection connection = this.client.connect()) {
+			assertHello(connection.sendText("hi").expectText(), start);
+			fd = this.recorder
+				.awaitEvent(WebSocketMessageEvent.class, (event) -> event.getFrame().getData().equals("hi"),
+						this.client.timeout())
+				.getFd();
 		}
-		finally {
-			client.close();
-		}
-		await().atMost(JdkWebSocketClient.TIMEOUT)
-			.untilAsserted(() -> assertThat(output).containsPattern("connection close: " + fd + "\\b"));
+		WebSocketCloseEvent close = this.recorder.awaitClose(fd, this.client.timeout());
+		assertThat(close.getCode()).isEqualTo(1000);
+		assertThat(close.getClosedBy()).isEqualTo(ClosedBy.CLIENT);
+	}
+
+	@Test
+	void logsOpenAndCloseWithTheFd(CapturedOutput output) {
+		HelloScenarios.logsOpenAndCloseWithTheFd(this.client, this.server, output, "connected!");
 	}
 
 	@Test
 	void servesPageOnPlainGet() throws Exception {
 		HttpResponse<String> response = HttpClient.newHttpClient()
 			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/"))
-				.timeout(JdkWebSocketClient.TIMEOUT)
+				.timeout(this.client.timeout())
 				.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(response.headers().firstValue("Content-Type"))
 			.hasValueSatisfying((contentType) -> assertThat(contentType).startsWith("text/html"));
 		assertThat(response.body()).contains("WebSocket").contains("id=\"messages\"");
+	}
+
+	private HandshakeResult handshake(String key) {
+		return this.client.header("Sec-WebSocket-Key", key).handshake();
 	}
 
 }

@@ -204,7 +204,21 @@ public final class WebSocketTestConnection implements AutoCloseable {
 	 * @return the message
 	 */
 	public String expectText() {
-		Object message = next("a text message");
+		return expectText(this.timeout);
+	}
+
+	/**
+	 * Wait at most the given time for the next message and check that it is text. Checks
+	 * that a message comes sooner than the client's
+	 * {@link WebSocketTestClient#timeout(Duration) timeout}, such as an answer that must
+	 * arrive before the next message the server sends on a timer, or waits longer for one
+	 * message.
+	 * @param timeout how long to wait for this message
+	 * @return the message
+	 */
+	public String expectText(Duration timeout) {
+		Assert.notNull(timeout, "'timeout' must not be null");
+		Object message = next("a text message", timeout);
 		if (message instanceof Text text) {
 			return text.text();
 		}
@@ -256,7 +270,7 @@ public final class WebSocketTestConnection implements AutoCloseable {
 	 * @return the message
 	 */
 	public byte[] expectBinary() {
-		Object message = next("a binary message");
+		Object message = next("a binary message", this.timeout);
 		if (message instanceof Binary binary) {
 			return binary.data().clone();
 		}
@@ -406,11 +420,11 @@ public final class WebSocketTestConnection implements AutoCloseable {
 		}
 	}
 
-	private Object next(String expectation) {
-		Object item = poll(this.timeout);
+	private Object next(String expectation, Duration timeout) {
+		Object item = poll(timeout);
 		if (item == null) {
 			throw new AssertionError("Expected " + expectation + " from " + this.uri + " within "
-					+ Descriptions.of(this.timeout) + " but received nothing");
+					+ Descriptions.of(timeout) + " but received nothing");
 		}
 		if (isEnd(item)) {
 			this.received.addFirst(item);

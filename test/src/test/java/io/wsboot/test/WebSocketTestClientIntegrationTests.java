@@ -181,6 +181,20 @@ class WebSocketTestClientIntegrationTests {
 	}
 
 	@Test
+	void expectTextWithATimeoutWaitsNoLongerThanIt() {
+		try (WebSocketTestConnection connection = this.client.connect()) {
+			connection.expectTextMatching("fd:\\d+");
+			long start = System.nanoTime();
+			assertThatExceptionOfType(AssertionError.class)
+				.isThrownBy(() -> connection.expectText(Duration.ofMillis(300)))
+				.withMessageContaining("within 300ms but received nothing");
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(WebSocketTestClient.DEFAULT_TIMEOUT);
+			connection.sendText("hi");
+			assertThat(connection.expectText(Duration.ofSeconds(2))).isEqualTo("echo:hi");
+		}
+	}
+
+	@Test
 	void expectTextFailsWithTheTextReceived() {
 		try (WebSocketTestConnection connection = this.client.connect()) {
 			connection.expectTextMatching("fd:\\d+").sendText("hi");
@@ -442,6 +456,9 @@ class WebSocketTestClientIntegrationTests {
 	void writeToASocketTheServerClosedFails() {
 		try (RawWebSocketConnection connection = this.client.connectRaw()) {
 			connection.sendText("close:4000:bye").expectClose(4000);
+			// Answered, the server drops the connection at once rather than after its
+			// close timeout, which is as long as this test's
+			connection.sendClose(4000, "");
 			assertThat(connection.awaitServerClose(TIMEOUT)).isTrue();
 			assertThatExceptionOfType(UncheckedIOException.class).isThrownBy(() -> {
 				for (int i = 0; i < 100; i++) {

@@ -1,12 +1,12 @@
 package io.wsboot.autoconfigure.actuate;
 
-import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.Map;
 
 import io.wsboot.WebSocketServer;
 import io.wsboot.actuate.WebSocketEndpoint;
 import io.wsboot.actuate.WebSocketEndpoint.ClusterDescriptor;
+import io.wsboot.autoconfigure.CustomWebSocketServerConfiguration;
 import io.wsboot.autoconfigure.UnsupportedWebSocketServerException;
 import io.wsboot.autoconfigure.WsbootAutoConfiguration;
 import io.wsboot.cluster.ClusterNode;
@@ -160,22 +160,6 @@ class WsbootEndpointAutoConfigurationTests {
 				.willReturn(List.of(new ClusterNode("there", 1, 4, false), new ClusterNode("here", 2, 3, true)));
 			given(cluster.errorCounts()).willReturn(Map.of("push", 3L));
 			return cluster;
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class CustomWebSocketServerConfiguration {
-
-		@Bean
-		WebSocketServer customWebSocketServer() {
-			return (WebSocketServer) Proxy.newProxyInstance(getClass().getClassLoader(),
-					new Class<?>[] { WebSocketServer.class }, (proxy, method, args) -> switch (method.getName()) {
-						case "toString" -> "customWebSocketServer";
-						case "hashCode" -> System.identityHashCode(proxy);
-						case "equals" -> proxy == args[0];
-						default -> throw new UnsupportedOperationException(method.getName());
-					});
 		}
 
 	}

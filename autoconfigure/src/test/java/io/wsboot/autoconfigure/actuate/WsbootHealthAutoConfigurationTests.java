@@ -1,9 +1,8 @@
 package io.wsboot.autoconfigure.actuate;
 
-import java.lang.reflect.Proxy;
-
 import io.wsboot.WebSocketServer;
 import io.wsboot.actuate.WebSocketHealthIndicator;
+import io.wsboot.autoconfigure.CustomWebSocketServerConfiguration;
 import io.wsboot.autoconfigure.UnsupportedWebSocketServerException;
 import io.wsboot.autoconfigure.WsbootAutoConfiguration;
 import io.wsboot.server.NettyWebSocketServer;
@@ -121,22 +120,6 @@ class WsbootHealthAutoConfigurationTests {
 		@Bean
 		HealthIndicator websocketHealthIndicator() {
 			return () -> Health.up().build();
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class CustomWebSocketServerConfiguration {
-
-		@Bean
-		WebSocketServer customWebSocketServer() {
-			return (WebSocketServer) Proxy.newProxyInstance(getClass().getClassLoader(),
-					new Class<?>[] { WebSocketServer.class }, (proxy, method, args) -> switch (method.getName()) {
-						case "toString" -> "customWebSocketServer";
-						case "hashCode" -> System.identityHashCode(proxy);
-						case "equals" -> proxy == args[0];
-						default -> throw new UnsupportedOperationException(method.getName());
-					});
 		}
 
 	}

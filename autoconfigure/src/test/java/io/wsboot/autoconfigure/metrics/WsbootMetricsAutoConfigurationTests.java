@@ -1,6 +1,5 @@
 package io.wsboot.autoconfigure.metrics;
 
-import java.lang.reflect.Proxy;
 import java.util.Collection;
 import java.util.List;
 
@@ -8,6 +7,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.wsboot.WebSocketServer;
+import io.wsboot.autoconfigure.CustomWebSocketServerConfiguration;
 import io.wsboot.autoconfigure.UnsupportedWebSocketServerException;
 import io.wsboot.autoconfigure.WsbootAutoConfiguration;
 import io.wsboot.metrics.WsbootMeterBinder;
@@ -144,22 +144,6 @@ class WsbootMetricsAutoConfigurationTests {
 		@Bean
 		WsbootMeterBinder customWsbootMeterBinder(NettyWebSocketServer server) {
 			return new WsbootMeterBinder(server, List.of());
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class CustomWebSocketServerConfiguration {
-
-		@Bean
-		WebSocketServer customWebSocketServer() {
-			return (WebSocketServer) Proxy.newProxyInstance(getClass().getClassLoader(),
-					new Class<?>[] { WebSocketServer.class }, (proxy, method, args) -> switch (method.getName()) {
-						case "toString" -> "customWebSocketServer";
-						case "hashCode" -> System.identityHashCode(proxy);
-						case "equals" -> proxy == args[0];
-						default -> throw new UnsupportedOperationException(method.getName());
-					});
 		}
 
 	}
