@@ -471,9 +471,10 @@ class WebSocketTestClientIntegrationTests {
 	@Test
 	void recordsTheThreadOfEachEvent() {
 		try (WebSocketTestConnection connection = this.client.connect()) {
-			long fd = this.recorder.awaitOpen(TIMEOUT).getFd();
-			connection.sendText("a");
-			this.recorder.awaitMessages(fd, 1, TIMEOUT);
+			// Found by its message: an earlier test's connection may still be closing
+			connection.sendText("thread of each event");
+			this.recorder.awaitEvent(WebSocketMessageEvent.class,
+					(event) -> "thread of each event".equals(event.getFrame().getData()), TIMEOUT);
 		}
 		List<ApplicationEvent> events = this.recorder.events();
 		assertThat(events).isNotEmpty();
