@@ -7,7 +7,9 @@ import io.micrometer.core.instrument.docs.MeterDocumentation;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The meters of the wsboot WebSocket server. All are registered at startup.
+ * The meters of wsboot. The server's are registered at startup; the cluster's
+ * ({@code wsboot.cluster.*}) at startup of a node, when
+ * {@code wsboot.cluster.enabled=true}.
  *
  * @since 0.1.0
  */
@@ -57,7 +59,18 @@ public enum WsbootMeters implements MeterDocumentation {
 	/**
 	 * Active timers, global and connection-bound.
 	 */
-	TIMERS_ACTIVE("wsboot.timers.active", Meter.Type.GAUGE, null);
+	TIMERS_ACTIVE("wsboot.timers.active", Meter.Type.GAUGE, null),
+
+	/**
+	 * Cross-node operations that failed (Redis unavailable, no answer in time), upkeep
+	 * that failed, and bus messages dropped as invalid, by operation.
+	 */
+	CLUSTER_ERRORS("wsboot.cluster.errors", Meter.Type.COUNTER, null, ClusterErrorKeys.values()),
+
+	/**
+	 * Nodes alive at the last heartbeat, this one included.
+	 */
+	CLUSTER_NODES("wsboot.cluster.nodes", Meter.Type.GAUGE, null);
 
 	private final String name;
 
@@ -158,6 +171,30 @@ public enum WsbootMeters implements MeterDocumentation {
 		private final String key;
 
 		CloseKeys(String key) {
+			this.key = key;
+		}
+
+		@Override
+		public String asString() {
+			return this.key;
+		}
+
+	}
+
+	/**
+	 * Tags of {@link #CLUSTER_ERRORS}.
+	 */
+	public enum ClusterErrorKeys implements KeyName {
+
+		/**
+		 * {@code push}, {@code disconnect}, {@code exists}, {@code broadcast},
+		 * {@code heartbeat}, {@code registry}, {@code subscription} or {@code malformed}.
+		 */
+		OPERATION("operation");
+
+		private final String key;
+
+		ClusterErrorKeys(String key) {
 			this.key = key;
 		}
 

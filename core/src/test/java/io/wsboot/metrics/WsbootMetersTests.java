@@ -28,7 +28,9 @@ class WsbootMetersTests {
 					tuple("wsboot.bytes.sent", Meter.Type.COUNTER, "bytes", List.of()),
 					tuple("wsboot.push.dropped", Meter.Type.COUNTER, null, List.of()),
 					tuple("wsboot.connections.closed", Meter.Type.COUNTER, null, List.of("code")),
-					tuple("wsboot.timers.active", Meter.Type.GAUGE, null, List.of()));
+					tuple("wsboot.timers.active", Meter.Type.GAUGE, null, List.of()),
+					tuple("wsboot.cluster.errors", Meter.Type.COUNTER, null, List.of("operation")),
+					tuple("wsboot.cluster.nodes", Meter.Type.GAUGE, null, List.of()));
 	}
 
 	@Test

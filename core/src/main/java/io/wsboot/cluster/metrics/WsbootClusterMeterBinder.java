@@ -6,13 +6,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import io.wsboot.cluster.metrics.WsbootClusterMeters.ErrorKeys;
+import io.wsboot.metrics.WsbootMeters;
+import io.wsboot.metrics.WsbootMeters.ClusterErrorKeys;
 import io.wsboot.cluster.redis.ClusterWebSocketServer;
 
 import org.springframework.util.Assert;
 
 /**
- * Binds the {@link WsbootClusterMeters} of a {@link ClusterWebSocketServer} to a
+ * Binds the cluster {@link WsbootMeters} of a {@link ClusterWebSocketServer} to a
  * registry. The meters read the cluster's own counters.
  *
  * @since 0.1.0
@@ -39,12 +40,13 @@ public class WsbootClusterMeterBinder implements MeterBinder {
 	public void bindTo(MeterRegistry registry) {
 		for (String operation : ClusterWebSocketServer.ERROR_OPERATIONS) {
 			FunctionCounter
-				.builder(WsbootClusterMeters.ERRORS.getName(), this.cluster, (cluster) -> cluster.errorCount(operation))
+				.builder(WsbootMeters.CLUSTER_ERRORS.getName(), this.cluster,
+						(cluster) -> cluster.errorCount(operation))
 				.description("Cross-node operations that failed, and bus messages dropped as invalid")
-				.tags(Tags.of(this.tags).and(ErrorKeys.OPERATION.asString(), operation))
+				.tags(Tags.of(this.tags).and(ClusterErrorKeys.OPERATION.asString(), operation))
 				.register(registry);
 		}
-		Gauge.builder(WsbootClusterMeters.NODES.getName(), this.cluster, (cluster) -> cluster.nodes().size())
+		Gauge.builder(WsbootMeters.CLUSTER_NODES.getName(), this.cluster, (cluster) -> cluster.nodes().size())
 			.description("Nodes alive at the last heartbeat")
 			.tags(this.tags)
 			.register(registry);
