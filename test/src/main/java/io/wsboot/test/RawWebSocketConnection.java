@@ -1,29 +1,14 @@
 package io.wsboot.test;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
-
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.SSLSocketFactory;
 
 import io.wsboot.test.WebSocketTestClient.Header;
 import io.wsboot.test.WebSocketTestConnection.CloseStatus;
@@ -34,10 +19,11 @@ import org.springframework.util.Assert;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A WebSocket connection on a plain {@link Socket} (an {@link SSLSocket} for
- * {@code wss}), for what a compliant client would not do: hand-made or partial requests,
- * frames with reserved bits, unmasked or oversized frames, a half-closed socket, and
- * reading the server's frames one by one as they are on the wire. <pre class="code">
+ * A WebSocket connection on a plain {@link java.net.Socket} (an
+ * {@link javax.net.ssl.SSLSocket} for {@code wss}), for what a compliant client would not
+ * do: hand-made or partial requests, frames with reserved bits, unmasked or oversized
+ * frames, a half-closed socket, and reading the server's frames one by one as they are on
+ * the wire. <pre class="code">
  * try (RawWebSocketConnection connection = client.connectRaw()) {
  * 	connection.sendFrame(0x80 | 0x20 | 0x1, true, "hi".getBytes(UTF_8));
  * 	connection.expectClose(1002);
@@ -94,50 +80,31 @@ public final class RawWebSocketConnection implements AutoCloseable {
 	 */
 	public static final int PONG = 0xA;
 
-	private static final int MAX_HEAD = 64 * 1024;
-
 	private final WebSocketTestClient client;
 
 	private final URI uri;
 
 	private final Duration timeout;
 
-	private final Socket socket;
+	private final RawSocket socket;
 
-	private final InputStream in;
-
-	private final OutputStream out;
-
-	private long deadline;
+	private final HttpResponseReader responseReader;
 
 	private @Nullable HandshakeResult handshakeResult;
 
-	private RawWebSocketConnection(WebSocketTestClient client, URI uri, Duration timeout, Socket socket)
-			throws IOException {
+	private RawWebSocketConnection(WebSocketTestClient client, URI uri, Duration timeout, RawSocket socket) {
 		this.client = client;
 		this.uri = uri;
 		this.timeout = timeout;
 		this.socket = socket;
-		this.in = new BufferedInputStream(socket.getInputStream());
-		this.out = socket.getOutputStream();
+		this.responseReader = new HttpResponseReader(socket, uri, timeout);
 	}
 
 	static RawWebSocketConnection open(WebSocketTestClient client, URI uri, Duration timeout) {
-		boolean secure = "wss".equals(uri.getScheme());
-		int port = (uri.getPort() != -1) ? uri.getPort() : (secure ? 443 : 80);
-		Socket socket = null;
 		try {
-			socket = secure ? SSLSocketFactory.getDefault().createSocket() : new Socket();
-			socket.setTcpNoDelay(true);
-			socket.connect(new InetSocketAddress(uri.getHost(), port), (int) Math.max(1, timeout.toMillis()));
-			socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
-			if (socket instanceof SSLSocket ssl) {
-				ssl.startHandshake();
-			}
-			return new RawWebSocketConnection(client, uri, timeout, socket);
+			return new RawWebSocketConnection(client, uri, timeout, RawSocket.connect(uri, timeout));
 		}
 		catch (IOException ex) {
-			closeQuietly(socket);
 			throw new AssertionError("Could not connect to " + uri + ": " + ex, ex);
 		}
 	}
@@ -181,7 +148,7 @@ public final class RawWebSocketConnection implements AutoCloseable {
 			.map(Header::value)
 			.findFirst()
 			.orElse(null);
-		HandshakeResult result = readResponse(method, key, request);
+		HandshakeResult result = this.responseReader.read(method, key, request);
 		this.handshakeResult = result;
 		return result;
 	}
@@ -209,7 +176,7 @@ public final class RawWebSocketConnection implements AutoCloseable {
 	 * connection first
 	 */
 	public HandshakeResult readResponse() {
-		return readResponse("GET", null, "(a request written by hand)");
+		return this.responseReader.read("GET", null, "(a request written by hand)");
 	}
 
 	/**
@@ -235,8 +202,7 @@ public final class RawWebSocketConnection implements AutoCloseable {
 	public RawWebSocketConnection write(byte[] bytes) {
 		Assert.notNull(bytes, "'bytes' must not be null");
 		try {
-			this.out.write(bytes);
-			this.out.flush();
+			this.socket.write(bytes);
 			return this;
 		}
 		catch (IOException ex) {
@@ -270,33 +236,7 @@ public final class RawWebSocketConnection implements AutoCloseable {
 	public RawWebSocketConnection sendFrame(int firstByte, boolean masked, byte[] payload) {
 		Assert.isTrue(firstByte >= 0 && firstByte <= 0xFF, "'firstByte' must be between 0 and 255");
 		Assert.notNull(payload, "'payload' must not be null");
-		ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
-		frame.write(firstByte);
-		int maskBit = masked ? 0x80 : 0;
-		if (payload.length < 126) {
-			frame.write(maskBit | payload.length);
-		}
-		else if (payload.length <= 0xFFFF) {
-			frame.write(maskBit | 126);
-			frame.write(payload.length >>> 8);
-			frame.write(payload.length & 0xFF);
-		}
-		else {
-			frame.write(maskBit | 127);
-			frame.writeBytes(ByteBuffer.allocate(8).putLong(payload.length).array());
-		}
-		if (!masked) {
-			frame.writeBytes(payload);
-		}
-		else {
-			byte[] mask = new byte[4];
-			ThreadLocalRandom.current().nextBytes(mask);
-			frame.writeBytes(mask);
-			for (int i = 0; i < payload.length; i++) {
-				frame.write(payload[i] ^ mask[i % 4]);
-			}
-		}
-		return write(frame.toByteArray());
+		return write(FrameCodec.encode(firstByte, masked, payload));
 	}
 
 	/**
@@ -369,18 +309,8 @@ public final class RawWebSocketConnection implements AutoCloseable {
 	 */
 	public ReceivedFrame readFrame() {
 		try {
-			startRead();
-			int b0 = readByte();
-			int b1 = readByte();
-			assertThat(b1 & 0x80).as("mask bit of a frame from %s", this.uri).isZero();
-			long length = b1 & 0x7F;
-			if (length == 126) {
-				length = ByteBuffer.wrap(readFully(2)).getShort() & 0xFFFF;
-			}
-			else if (length == 127) {
-				length = ByteBuffer.wrap(readFully(8)).getLong();
-			}
-			return new ReceivedFrame((b0 & 0x80) != 0, (b0 >> 4) & 0x07, b0 & 0x0F, readFully(Math.toIntExact(length)));
+			this.socket.startRead();
+			return FrameCodec.decode(this.socket, this.uri);
 		}
 		catch (SocketTimeoutException ex) {
 			throw new AssertionError(
@@ -475,29 +405,7 @@ public final class RawWebSocketConnection implements AutoCloseable {
 	 */
 	public boolean awaitServerClose(Duration timeout) {
 		Assert.notNull(timeout, "'timeout' must not be null");
-		long end = System.nanoTime() + timeout.toNanos();
-		try {
-			while (true) {
-				long left = Math.max(1, (end - System.nanoTime()) / 1_000_000);
-				this.socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
-				if (this.in.read() == -1) {
-					return true;
-				}
-				if (System.nanoTime() >= end) {
-					return false;
-				}
-			}
-		}
-		catch (SocketTimeoutException ex) {
-			return false;
-		}
-		catch (SocketException ex) {
-			// A reset counts as closed
-			return true;
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		return this.socket.awaitEnd(timeout);
 	}
 
 	/**
@@ -505,7 +413,7 @@ public final class RawWebSocketConnection implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
-		closeQuietly(this.socket);
+		this.socket.close();
 	}
 
 	@Override
@@ -533,151 +441,6 @@ public final class RawWebSocketConnection implements AutoCloseable {
 			request.append(header.name()).append(": ").append(header.value()).append("\r\n");
 		}
 		return request.append("\r\n").toString();
-	}
-
-	private HandshakeResult readResponse(String method, @Nullable String key, String request) {
-		try {
-			startRead();
-			int headSize = 0;
-			String statusLine = readLine();
-			headSize += statusLine.length();
-			String[] parts = statusLine.split(" ", 3);
-			if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
-				throw new AssertionError(
-						"Response from " + this.uri + " is not HTTP/1.x: " + Descriptions.quote(statusLine));
-			}
-			int status = Integer.parseInt(parts[1]);
-			Map<String, List<String>> headers = new LinkedHashMap<>();
-			String line;
-			while (!(line = readLine()).isEmpty()) {
-				headSize += line.length();
-				if (headSize > MAX_HEAD) {
-					throw new AssertionError(
-							"Response head from " + this.uri + " is larger than " + MAX_HEAD + " bytes");
-				}
-				int colon = line.indexOf(':');
-				if (colon > 0) {
-					String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-					headers.computeIfAbsent(name, (ignored) -> new ArrayList<>()).add(line.substring(colon + 1).trim());
-				}
-			}
-			String body = hasBody(status, method) ? readBody(headers) : "";
-			return new HandshakeResult(this.uri, key, statusLine, status, headers, body);
-		}
-		catch (SocketTimeoutException ex) {
-			throw new AssertionError("No complete handshake response from " + this.uri + " within "
-					+ Descriptions.of(this.timeout) + " to:\n" + request, ex);
-		}
-		catch (EOFException ex) {
-			throw new AssertionError("Connection closed by " + this.uri + " before a complete response ("
-					+ ex.getMessage() + ") to:\n" + request, ex);
-		}
-		catch (IOException ex) {
-			throw new AssertionError("Handshake request to " + this.uri + " failed: " + ex, ex);
-		}
-	}
-
-	private static boolean hasBody(int status, String method) {
-		return status >= 200 && status != 204 && status != 304 && !"HEAD".equalsIgnoreCase(method);
-	}
-
-	private String readBody(Map<String, List<String>> headers) throws IOException {
-		String length = first(headers, "content-length");
-		if (length != null) {
-			return new String(readFully(Integer.parseInt(length)), StandardCharsets.UTF_8);
-		}
-		String encoding = first(headers, "transfer-encoding");
-		if (encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked")) {
-			ByteArrayOutputStream body = new ByteArrayOutputStream();
-			int size;
-			while ((size = Integer.parseInt(readLine().split(";")[0].trim(), 16)) > 0) {
-				body.writeBytes(readFully(size));
-				readLine();
-			}
-			while (!readLine().isEmpty()) {
-				// trailers
-			}
-			return body.toString(StandardCharsets.UTF_8);
-		}
-		// Neither: the body ends with the connection
-		ByteArrayOutputStream body = new ByteArrayOutputStream();
-		int b;
-		while ((b = read()) != -1) {
-			body.write(b);
-		}
-		return body.toString(StandardCharsets.UTF_8);
-	}
-
-	private static @Nullable String first(Map<String, List<String>> headers, String name) {
-		List<String> values = headers.get(name);
-		return (values != null && !values.isEmpty()) ? values.get(0) : null;
-	}
-
-	private String readLine() throws IOException {
-		ByteArrayOutputStream line = new ByteArrayOutputStream();
-		int b;
-		while ((b = read()) != '\n') {
-			if (b == -1) {
-				throw new EOFException("after " + Descriptions.quote(line.toString(StandardCharsets.ISO_8859_1)));
-			}
-			if (b != '\r') {
-				line.write(b);
-			}
-			if (line.size() > MAX_HEAD) {
-				throw new IOException("Line longer than " + MAX_HEAD + " bytes");
-			}
-		}
-		return line.toString(StandardCharsets.ISO_8859_1);
-	}
-
-	private int readByte() throws IOException {
-		int b = read();
-		if (b == -1) {
-			throw new EOFException("Connection closed by the server");
-		}
-		return b;
-	}
-
-	private byte[] readFully(int length) throws IOException {
-		byte[] bytes = new byte[length];
-		int read = 0;
-		while (read < length) {
-			setTimeout();
-			int count = this.in.read(bytes, read, length - read);
-			if (count == -1) {
-				throw new EOFException("Connection closed by the server after " + read + " of " + length + " bytes");
-			}
-			read += count;
-		}
-		return bytes;
-	}
-
-	private void startRead() {
-		this.deadline = System.nanoTime() + this.timeout.toNanos();
-	}
-
-	private int read() throws IOException {
-		setTimeout();
-		return this.in.read();
-	}
-
-	private void setTimeout() throws IOException {
-		long left = (this.deadline - System.nanoTime()) / 1_000_000;
-		if (left <= 0) {
-			throw new SocketTimeoutException("Deadline passed");
-		}
-		this.socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
-	}
-
-	private static void closeQuietly(@Nullable Socket socket) {
-		if (socket != null) {
-			try {
-				socket.close();
-			}
-			catch (IOException ex) {
-				// Closed anyway
-			}
-		}
 	}
 
 	/**

@@ -1,6 +1,5 @@
 package io.wsboot.test;
 
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -10,11 +9,8 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
@@ -53,17 +49,14 @@ public final class WebSocketTestConnection implements AutoCloseable {
 
 	private final Duration timeout;
 
-	private final BlockingDeque<Object> received = new LinkedBlockingDeque<>();
-
-	private final CompletableFuture<Void> ended = new CompletableFuture<>();
-
-	private final Listener listener = new Listener();
+	private final MessageQueue received;
 
 	private @Nullable WebSocket webSocket;
 
 	private WebSocketTestConnection(URI uri, Duration timeout) {
 		this.uri = uri;
 		this.timeout = timeout;
+		this.received = new MessageQueue(uri);
 	}
 
 	static WebSocketTestConnection connect(HttpClient httpClient, URI uri, List<String> subprotocols,
@@ -82,7 +75,7 @@ public final class WebSocketTestConnection implements AutoCloseable {
 			builder.subprotocols(subprotocols.get(0),
 					subprotocols.subList(1, subprotocols.size()).toArray(String[]::new));
 		}
-		CompletableFuture<WebSocket> handshake = builder.buildAsync(uri, connection.listener);
+		CompletableFuture<WebSocket> handshake = builder.buildAsync(uri, connection.received);
 		try {
 			connection.webSocket = handshake.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 			return connection;
@@ -146,7 +139,7 @@ public final class WebSocketTestConnection implements AutoCloseable {
 	 * @return whether the connection is open
 	 */
 	public boolean isOpen() {
-		return !this.ended.isDone();
+		return !this.received.isEnded();
 	}
 
 	/**
@@ -297,12 +290,8 @@ public final class WebSocketTestConnection implements AutoCloseable {
 	 */
 	public WebSocketTestConnection expectNoMessage(Duration duration) {
 		Assert.notNull(duration, "'duration' must not be null");
-		Object item = poll(duration);
-		if (item == null) {
-			return this;
-		}
-		if (isEnd(item)) {
-			this.received.addFirst(item);
+		Object item = this.received.next(duration);
+		if (item == null || MessageQueue.isEnd(item)) {
 			return this;
 		}
 		throw new AssertionError("Expected no message from " + this.uri + " for " + Descriptions.of(duration)
@@ -319,18 +308,16 @@ public final class WebSocketTestConnection implements AutoCloseable {
 		long deadline = System.nanoTime() + this.timeout.toNanos();
 		List<Object> skipped = new ArrayList<>();
 		while (true) {
-			Object item = poll(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+			Object item = this.received.next(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
 			if (item == null) {
 				throw new AssertionError("Expected a close frame from " + this.uri + " within "
 						+ Descriptions.of(this.timeout) + " but the connection is still open"
 						+ (skipped.isEmpty() ? "" : "; received meanwhile " + Descriptions.ofAll(skipped)));
 			}
 			if (item instanceof Closed closed) {
-				this.received.addFirst(item);
 				return new CloseStatus(closed.code(), closed.reason());
 			}
 			if (item instanceof Failed) {
-				this.received.addFirst(item);
 				return new CloseStatus(ABNORMAL_CLOSURE, "");
 			}
 			skipped.add(item);
@@ -378,7 +365,7 @@ public final class WebSocketTestConnection implements AutoCloseable {
 				webSocket.sendClose(NORMAL_CLOSURE, "").get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
 			}
 			if (!webSocket.isInputClosed()) {
-				this.ended.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
+				this.received.awaitEnd(this.timeout);
 			}
 		}
 		catch (InterruptedException ex) {
@@ -421,13 +408,12 @@ public final class WebSocketTestConnection implements AutoCloseable {
 	}
 
 	private Object next(String expectation, Duration timeout) {
-		Object item = poll(timeout);
+		Object item = this.received.next(timeout);
 		if (item == null) {
 			throw new AssertionError("Expected " + expectation + " from " + this.uri + " within "
 					+ Descriptions.of(timeout) + " but received nothing");
 		}
-		if (isEnd(item)) {
-			this.received.addFirst(item);
+		if (MessageQueue.isEnd(item)) {
 			throw new AssertionError(
 					"Expected " + expectation + " from " + this.uri + " but received " + Descriptions.of(item),
 					(item instanceof Failed failed) ? failed.error() : null);
@@ -435,23 +421,9 @@ public final class WebSocketTestConnection implements AutoCloseable {
 		return item;
 	}
 
-	private @Nullable Object poll(Duration timeout) {
-		try {
-			return this.received.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new AssertionError("Interrupted while waiting for a message from " + this.uri, ex);
-		}
-	}
-
 	private String pendingDescription() {
-		List<Object> pending = new ArrayList<>(this.received);
+		List<Object> pending = this.received.pending();
 		return pending.isEmpty() ? "" : "; queued after it " + Descriptions.ofAll(pending);
-	}
-
-	private static boolean isEnd(Object item) {
-		return item instanceof Closed || item instanceof Failed;
 	}
 
 	/**
@@ -496,54 +468,6 @@ public final class WebSocketTestConnection implements AutoCloseable {
 	 * The end of a connection without a close frame.
 	 */
 	record Failed(Throwable error) {
-
-	}
-
-	/**
-	 * Queues what the JDK client receives.
-	 */
-	private final class Listener implements WebSocket.Listener {
-
-		private final StringBuilder text = new StringBuilder();
-
-		private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
-
-		@Override
-		public synchronized @Nullable CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-			this.text.append(data);
-			if (last) {
-				WebSocketTestConnection.this.received.add(new Text(this.text.toString()));
-				this.text.setLength(0);
-			}
-			webSocket.request(1);
-			return null;
-		}
-
-		@Override
-		public synchronized @Nullable CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-			byte[] bytes = new byte[data.remaining()];
-			data.get(bytes);
-			this.binary.writeBytes(bytes);
-			if (last) {
-				WebSocketTestConnection.this.received.add(new Binary(this.binary.toByteArray()));
-				this.binary.reset();
-			}
-			webSocket.request(1);
-			return null;
-		}
-
-		@Override
-		public @Nullable CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-			WebSocketTestConnection.this.received.add(new Closed(statusCode, reason));
-			WebSocketTestConnection.this.ended.complete(null);
-			return null;
-		}
-
-		@Override
-		public void onError(WebSocket webSocket, Throwable error) {
-			WebSocketTestConnection.this.received.add(new Failed(error));
-			WebSocketTestConnection.this.ended.complete(null);
-		}
 
 	}
 
