@@ -34,9 +34,10 @@ public class WsbootProperties {
 
 	/**
 	 * Origins or origin patterns (such as 'https://*.example.com') accepted in handshakes
-	 * that carry an Origin header; '*' accepts any.
+	 * that carry an Origin header, besides the application's own origin, which is always
+	 * accepted; '*' accepts any. When empty, only the application's own origin is.
 	 */
-	private List<String> allowedOrigins = new ArrayList<>(List.of("*"));
+	private List<String> allowedOrigins = new ArrayList<>();
 
 	/**
 	 * Largest frame payload accepted; a larger frame closes the connection with 1009.

@@ -104,7 +104,7 @@ class WsbootAutoConfigurationTests {
 			WsbootProperties properties = context.getBean(WsbootProperties.class);
 			assertThat(properties.getPath()).isEqualTo("/");
 			assertThat(properties.getSubprotocols()).isEmpty();
-			assertThat(properties.getAllowedOrigins()).containsExactly("*");
+			assertThat(properties.getAllowedOrigins()).isEmpty();
 			assertThat(properties.getMaxFrameSize().toBytes()).isEqualTo(65_536);
 			assertThat(properties.getMaxMessageSize().toBytes()).isEqualTo(1_048_576);
 			assertThat(properties.getHandshakeTimeout()).isEqualTo(Duration.ofSeconds(10));

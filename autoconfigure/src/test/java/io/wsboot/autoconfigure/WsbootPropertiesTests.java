@@ -32,8 +32,8 @@ class WsbootPropertiesTests {
 	}
 
 	@Test
-	void acceptsAnyOriginByDefault() {
-		assertThat(this.properties.getAllowedOrigins()).containsExactly("*");
+	void acceptsOnlyTheApplicationsOwnOriginByDefault() {
+		assertThat(this.properties.getAllowedOrigins()).isEmpty();
 	}
 
 	@Test

@@ -96,8 +96,9 @@ public final class WsbootWebSocketHandler implements WebHandler {
 	 * Create a handler.
 	 * @param server the server that registers the connections
 	 * @param interceptor the interceptor that decides handshakes
-	 * @param allowedOrigins the origins and origin patterns accepted ({@code *} for any),
-	 * as {@link OriginPolicy} matches them
+	 * @param allowedOrigins the origins and origin patterns accepted besides the
+	 * application's own ({@code *} for any, none for the application's own only), as
+	 * {@link OriginPolicy} matches them
 	 * @param maxFramePayloadLength the largest frame payload accepted
 	 * @param maxMessageSize the largest message accepted, also the bound of a
 	 * decompressed frame
@@ -174,7 +175,7 @@ public final class WsbootWebSocketHandler implements WebHandler {
 			return reject(exchange, fd, 400, why, Map.of());
 		}
 		String origin = headers.getOrigin();
-		if (origin != null && !this.originPolicy.isAllowed(origin)) {
+		if (origin != null && !this.originPolicy.isAllowed(request)) {
 			return reject(exchange, fd, 403, "origin " + origin + " is not allowed", Map.of());
 		}
 		if (!this.server.isRunning()) {
