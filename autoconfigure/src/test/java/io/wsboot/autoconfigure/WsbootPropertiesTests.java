@@ -21,7 +21,7 @@ class WsbootPropertiesTests {
 
 	@Test
 	void compressionMatchesReactorNettyDefault() {
-		assertThat(this.properties.isCompression()).isEqualTo(this.spec.compress());
+		assertThat(this.properties.getCompression().isEnabled()).isEqualTo(this.spec.compress());
 	}
 
 	@Test
