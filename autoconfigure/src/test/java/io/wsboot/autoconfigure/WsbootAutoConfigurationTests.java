@@ -130,6 +130,42 @@ class WsbootAutoConfigurationTests {
 	}
 
 	@Test
+	void bindsCompressionSettingsToTheServer() {
+		this.contextRunner
+			.withPropertyValues("wsboot.compression.enabled=true", "wsboot.compression.server-no-context-takeover=true",
+					"wsboot.compression.client-no-context-takeover=true")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				WsbootProperties properties = context.getBean(WsbootProperties.class);
+				assertThat(properties.getCompression().isEnabled()).isTrue();
+				WebSocketServerSettings settings = context.getBean(NettyWebSocketServer.class).getSettings();
+				assertThat(settings.compression()).isTrue();
+				assertThat(settings.compressionServerNoContextTakeover()).isTrue();
+				assertThat(settings.compressionClientNoContextTakeover()).isTrue();
+				assertThat(settings.compressionServerMaxWindowBits()).isEqualTo(15);
+			});
+	}
+
+	@Test
+	void bindsDeprecatedCompressionSwitch() {
+		this.contextRunner.withPropertyValues("wsboot.compression=true").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(WsbootProperties.class).getCompression().isEnabled()).isTrue();
+			assertThat(context.getBean(NettyWebSocketServer.class).getSettings().compression()).isTrue();
+		});
+		this.contextRunner.withPropertyValues("wsboot.compression=false")
+			.run((context) -> assertThat(context.getBean(WsbootProperties.class).getCompression().isEnabled())
+				.isFalse());
+	}
+
+	@Test
+	void failsWithSmallerServerWindowWithoutJzlib() {
+		this.contextRunner
+			.withPropertyValues("wsboot.compression.enabled=true", "wsboot.compression.server-max-window-bits=12")
+			.run((context) -> assertThat(context).hasFailed().getFailure().rootCause().hasMessageContaining("JZlib"));
+	}
+
+	@Test
 	void setsTheFirstRequestDeadlineOnTheServerByDefault() {
 		this.contextRunner.run((context) -> {
 			NettyServerCustomizer customizer = context.getBean("wsbootNettyServerCustomizer",
