@@ -20,6 +20,9 @@ import io.wsboot.test.WebSocketEventRecorder;
 import io.wsboot.test.WebSocketTestClient;
 import io.wsboot.test.WebSocketTestConnection;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
@@ -32,8 +35,9 @@ import org.springframework.context.annotation.Import;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link WsbootProperties#isCompression()} enabled: permessage-deflate (RFC
- * 7692) with a raw client that offers it and compresses by hand.
+ * Tests for {@link WsbootProperties#getCompression()} enabled (through the deprecated
+ * {@code wsboot.compression=true}): permessage-deflate (RFC 7692) with a raw client that
+ * offers it and compresses by hand.
  */
 @RecordWebSocketEvents
 @SpringBootTest(classes = CompressionTests.TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
@@ -66,6 +70,79 @@ class CompressionTests {
 			.handshake()
 			.expectSwitchingProtocols();
 		assertThat(response.header("sec-websocket-extensions")).startsWith("permessage-deflate");
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', value = { "permessage-deflate; server_no_context_takeover | server_no_context_takeover",
+			"permessage-deflate; server_max_window_bits=15 | permessage-deflate",
+			"permessage-deflate; client_max_window_bits | permessage-deflate",
+			"permessage-deflate; client_max_window_bits=10 | permessage-deflate",
+			"permessage-deflate; client_no_context_takeover | permessage-deflate",
+			"permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=15; client_max_window_bits=9 | server_no_context_takeover",
+			"permessage-deflate; server_max_window_bits=\"15\" | permessage-deflate" })
+	void acceptsOfferWithParameters(String offer, String answerContains) throws Exception {
+		HandshakeResult response = WebSocketTestClient.forPort(this.port)
+			.header("Sec-WebSocket-Extensions", offer)
+			.handshake()
+			.expectSwitchingProtocols();
+		assertThat(response.header("sec-websocket-extensions")).startsWith("permessage-deflate")
+			.contains(answerContains)
+			.doesNotContain("server_max_window_bits");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "permessage-deflate; server_max_window_bits=7",
+			"permessage-deflate; server_max_window_bits=16", "permessage-deflate; server_max_window_bits",
+			"permessage-deflate; server_max_window_bits=010", "permessage-deflate; client_max_window_bits=abc",
+			"permessage-deflate; server_no_context_takeover=1",
+			"permessage-deflate; server_no_context_takeover; server_no_context_takeover",
+			"permessage-deflate; unknown_parameter", "x-webkit-deflate-frame" })
+	void declinesInvalidOffer(String offer) throws Exception {
+		HandshakeResult response = WebSocketTestClient.forPort(this.port)
+			.header("Sec-WebSocket-Extensions", offer)
+			.handshake()
+			.expectSwitchingProtocols();
+		assertThat(response.header("sec-websocket-extensions")).isNull();
+	}
+
+	@Test
+	void acceptsFirstAcceptableOfferOfList() throws Exception {
+		HandshakeResult response = WebSocketTestClient.forPort(this.port)
+			.header("Sec-WebSocket-Extensions",
+					"permessage-deflate; unknown=1, permessage-deflate; server_no_context_takeover, permessage-deflate")
+			.handshake()
+			.expectSwitchingProtocols();
+		assertThat(response.header("sec-websocket-extensions"))
+			.isEqualTo("permessage-deflate;server_no_context_takeover");
+	}
+
+	@Test
+	void exchangesCompressedMessagesWithoutContextTakeoverWhenClientAsks() throws Exception {
+		try (RawWebSocketConnection socket = openCompressed("permessage-deflate; server_no_context_takeover")) {
+			long fd;
+			Inflater greeting = new Inflater(true);
+			try {
+				fd = Long.parseLong(readCompressedText(socket, greeting).substring(3));
+			}
+			finally {
+				greeting.end();
+			}
+			String reply = "reply, ".repeat(100);
+			for (int i = 0; i < 3; i++) {
+				// Each message inflates on its own: a fresh inflater for each
+				Inflater inflater = new Inflater(true);
+				try {
+					assertThat(this.server.push(fd, reply)).isTrue();
+					assertThat(readCompressedText(socket, inflater)).isEqualTo(reply);
+				}
+				finally {
+					inflater.end();
+				}
+			}
+			String text = "compress me, ".repeat(100);
+			socket.sendFrame(FIN | RSV1 | TEXT, true, deflate(text.getBytes(StandardCharsets.UTF_8)));
+			assertThat(this.recorder.awaitMessages(fd, 1, TIMEOUT)).extracting(Frame::getData).containsExactly(text);
+		}
 	}
 
 	@Test
@@ -151,8 +228,12 @@ class CompressionTests {
 	}
 
 	private RawWebSocketConnection openCompressed() {
+		return openCompressed("permessage-deflate");
+	}
+
+	private RawWebSocketConnection openCompressed(String offer) {
 		RawWebSocketConnection socket = WebSocketTestClient.forPort(this.port)
-			.header("Sec-WebSocket-Extensions", "permessage-deflate")
+			.header("Sec-WebSocket-Extensions", offer)
 			.connectRaw();
 		try {
 			assertThat(socket.handshakeResult().header("sec-websocket-extensions")).startsWith("permessage-deflate");

@@ -1,8 +1,10 @@
 package io.wsboot;
 
+import java.io.ByteArrayOutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 
 import io.wsboot.ProtocolFailures.ClientAction;
 import io.wsboot.WebSocketCloseEvent.ClosedBy;
@@ -149,6 +151,72 @@ class FrameProtocolTests {
 	}
 
 	@Test
+	void closesWith1007BeforeTextFrameIsCompleteWhenItsBytesAreNotUtf8() throws Exception {
+		// One frame in three pieces, the second not UTF-8: the close frame must come
+		// before the third piece is sent
+		byte[] payload = new byte[3 * 1000];
+		Arrays.fill(payload, (byte) 'a');
+		payload[1500] = (byte) 0xC3;
+		payload[1501] = 0x28;
+		byte[] frame = maskedFrame(FIN | TEXT, payload);
+		int header = frame.length - payload.length;
+		long fd;
+		try (RawWebSocketConnection socket = WebSocketTestClient.forPort(this.port).connectRaw()) {
+			fd = Greeter.readFd(socket);
+			socket.write(Arrays.copyOfRange(frame, 0, header + 1000));
+			socket.write(Arrays.copyOfRange(frame, header + 1000, header + 2000));
+			ReceivedFrame close = socket.readFrame();
+			assertThat(close.opcode()).as("opcode of the server's answer").isEqualTo(CLOSE);
+			assertThat(close.closeCode()).as("close code of %s", close.closeReason()).isEqualTo(1007);
+			try {
+				socket.write(Arrays.copyOfRange(frame, header + 2000, frame.length));
+			}
+			catch (UncheckedIOException ex) {
+				// the server may have closed the TCP connection already
+			}
+			assertThat(socket.awaitServerClose(TIMEOUT)).as("TCP connection ended").isTrue();
+		}
+		WebSocketCloseEvent event = this.recorder.awaitClose(fd, TIMEOUT);
+		assertThat(event.getCode()).isEqualTo(1007);
+		assertThat(event.getClosedBy()).isEqualTo(ClosedBy.SERVER);
+		assertThat(this.recorder.messages(fd)).isEmpty();
+	}
+
+	@Test
+	void closesWith1007BeforeContinuationIsCompleteWhenItBreaksCharacterOfPreviousFrame() throws Exception {
+		byte[] euro = bytes("€");
+		byte[] rest = new byte[1000];
+		Arrays.fill(rest, (byte) 'b');
+		rest[0] = euro[1];
+		rest[1] = 0x28;
+		byte[] continuation = maskedFrame(FIN | CONTINUATION, rest);
+		int header = continuation.length - rest.length;
+		long fd;
+		try (RawWebSocketConnection socket = WebSocketTestClient.forPort(this.port).connectRaw()) {
+			fd = Greeter.readFd(socket);
+			socket.sendFrame(TEXT, true, new byte[] { 'a', euro[0] });
+			socket.write(Arrays.copyOfRange(continuation, 0, header + 500));
+			ReceivedFrame close = socket.readFrame();
+			assertThat(close.closeCode()).as("close code of %s", close.closeReason()).isEqualTo(1007);
+		}
+		assertThat(this.recorder.awaitClose(fd, TIMEOUT).getCode()).isEqualTo(1007);
+	}
+
+	@Test
+	void deliversTextFrameThatArrivesInPieces() throws Exception {
+		String text = "price: 10€, mood: 😀; ".repeat(100);
+		byte[] frame = maskedFrame(FIN | TEXT, bytes(text));
+		try (RawWebSocketConnection socket = WebSocketTestClient.forPort(this.port).connectRaw()) {
+			long fd = Greeter.readFd(socket);
+			for (int from = 0; from < frame.length; from += 333) {
+				socket.write(Arrays.copyOfRange(frame, from, Math.min(frame.length, from + 333)));
+			}
+			assertThat(this.recorder.awaitMessages(fd, 1, TIMEOUT)).extracting(Frame::getData).containsExactly(text);
+			assertThat(this.server.isEstablished(fd)).isTrue();
+		}
+	}
+
+	@Test
 	void deliversNothingOfMessageThatFailedUtf8Check() throws Exception {
 		long fd = assertFailedWith(1007, (socket) -> {
 			socket.sendText("valid");
@@ -230,6 +298,28 @@ class FrameProtocolTests {
 	@Import(Greeter.class)
 	static class TestApplication {
 
+	}
+
+	/**
+	 * A client frame masked as RFC 6455 §5.3 requires, to be sent in pieces.
+	 */
+	private static byte[] maskedFrame(int firstByte, byte[] payload) {
+		ByteArrayOutputStream frame = new ByteArrayOutputStream();
+		frame.write(firstByte);
+		if (payload.length < 126) {
+			frame.write(0x80 | payload.length);
+		}
+		else {
+			frame.write(0x80 | 126);
+			frame.write(payload.length >>> 8);
+			frame.write(payload.length & 0xFF);
+		}
+		byte[] mask = { 0x5A, (byte) 0xC3, 0x11, 0x7E };
+		frame.writeBytes(mask);
+		for (int i = 0; i < payload.length; i++) {
+			frame.write(payload[i] ^ mask[i % 4]);
+		}
+		return frame.toByteArray();
 	}
 
 	private static byte[] concat(byte[] first, byte[] second) {

@@ -89,7 +89,7 @@ class ProtocolLimitsTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(ints = { 0, 999, 1005, 1006, 1015, 1016, 2999, 5000 })
+	@ValueSource(ints = { 0, 999, 1004, 1005, 1006, 1015, 1016, 2999, 5000, 65535 })
 	void closesWith1002WhenCloseCodeMayNotAppearOnWire(int code) throws Exception {
 		assertFailedWith(1002, (socket) -> socket.sendClose(code, ""));
 	}

@@ -27,6 +27,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.ApplicationEventPublisher;
@@ -92,6 +93,18 @@ public final class WsbootAutoConfiguration {
 		return new WebSocketServerCheck();
 	}
 
+	/**
+	 * Binds the deprecated {@code wsboot.compression=true|false} to
+	 * {@code wsboot.compression.enabled}. Static: converters are read before beans are
+	 * bound.
+	 * @return the converter
+	 */
+	@Bean
+	@ConfigurationPropertiesBinding
+	static CompressionSwitchConverter wsbootCompressionSwitchConverter() {
+		return new CompressionSwitchConverter();
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	HandshakeInterceptor handshakeInterceptor(WsbootProperties properties) {
@@ -106,7 +119,10 @@ public final class WsbootAutoConfiguration {
 		WebSocketServerSettings settings = WebSocketServerSettings.builder()
 			.maxFrameSize(toIntBytes(properties.getMaxFrameSize().toBytes(), "wsboot.max-frame-size"))
 			.maxMessageSize(toIntBytes(properties.getMaxMessageSize().toBytes(), "wsboot.max-message-size"))
-			.compression(properties.isCompression())
+			.compression(properties.getCompression().isEnabled())
+			.compressionServerNoContextTakeover(properties.getCompression().isServerNoContextTakeover())
+			.compressionServerMaxWindowBits(properties.getCompression().getServerMaxWindowBits())
+			.compressionClientNoContextTakeover(properties.getCompression().isClientNoContextTakeover())
 			.idleTimeout(properties.getIdleTimeout())
 			.pingInterval(properties.getPingInterval())
 			.maxConnections(properties.getMaxConnections())
@@ -137,7 +153,7 @@ public final class WsbootAutoConfiguration {
 		WsbootWebSocketHandler handler = new WsbootWebSocketHandler(server, interceptor, properties.getAllowedOrigins(),
 				toIntBytes(properties.getMaxFrameSize().toBytes(), "wsboot.max-frame-size"),
 				toIntBytes(properties.getMaxMessageSize().toBytes(), "wsboot.max-message-size"),
-				properties.isCompression());
+				properties.getCompression().isEnabled());
 		handler.setObservation(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP), properties.getPath(),
 				handshakeConvention.getIfAvailable());
 		return new WsbootHandlerMapping(properties.getPath(), handler);

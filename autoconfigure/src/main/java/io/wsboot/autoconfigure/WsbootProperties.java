@@ -34,9 +34,10 @@ public class WsbootProperties {
 
 	/**
 	 * Origins or origin patterns (such as 'https://*.example.com') accepted in handshakes
-	 * that carry an Origin header; '*' accepts any.
+	 * that carry an Origin header, besides the application's own origin, which is always
+	 * accepted; '*' accepts any. When empty, only the application's own origin is.
 	 */
-	private List<String> allowedOrigins = new ArrayList<>(List.of("*"));
+	private List<String> allowedOrigins = new ArrayList<>();
 
 	/**
 	 * Largest frame payload accepted; a larger frame closes the connection with 1009.
@@ -85,10 +86,7 @@ public class WsbootProperties {
 	 */
 	private SendBufferOverflow sendBufferOverflow = SendBufferOverflow.DROP;
 
-	/**
-	 * Whether to negotiate permessage-deflate compression with clients that offer it.
-	 */
-	private boolean compression;
+	private Compression compression = new Compression();
 
 	/**
 	 * Whether to also publish ping frames as message events. Pings are answered with a
@@ -209,11 +207,16 @@ public class WsbootProperties {
 		this.sendBufferOverflow = sendBufferOverflow;
 	}
 
-	public boolean isCompression() {
+	public Compression getCompression() {
 		return this.compression;
 	}
 
-	public void setCompression(boolean compression) {
+	/**
+	 * Set the compression settings; also what the deprecated
+	 * {@code wsboot.compression=true|false} binds to.
+	 * @param compression the settings
+	 */
+	public void setCompression(Compression compression) {
 		this.compression = compression;
 	}
 
@@ -247,6 +250,72 @@ public class WsbootProperties {
 
 	public void setListenerExecution(ListenerExecution listenerExecution) {
 		this.listenerExecution = listenerExecution;
+	}
+
+	/**
+	 * permessage-deflate compression (RFC 7692).
+	 */
+	public static class Compression {
+
+		/**
+		 * Whether to negotiate permessage-deflate compression with clients that offer it.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Whether the server compresses each message on its own even when the client does
+		 * not ask for it (server_no_context_takeover): its compressor's memory is freed
+		 * between messages, at the cost of compression ratio and of setting up a
+		 * compressor per message.
+		 */
+		private boolean serverNoContextTakeover;
+
+		/**
+		 * Largest LZ77 window the server compresses with, in bits
+		 * (server_max_window_bits, 9 to 15). Below 15 needs JZlib (com.jcraft:jzlib) on
+		 * the class path.
+		 */
+		private int serverMaxWindowBits = 15;
+
+		/**
+		 * Whether to ask clients to compress each message on their own
+		 * (client_no_context_takeover): the server's decompressor's memory is freed
+		 * between messages.
+		 */
+		private boolean clientNoContextTakeover;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public boolean isServerNoContextTakeover() {
+			return this.serverNoContextTakeover;
+		}
+
+		public void setServerNoContextTakeover(boolean serverNoContextTakeover) {
+			this.serverNoContextTakeover = serverNoContextTakeover;
+		}
+
+		public int getServerMaxWindowBits() {
+			return this.serverMaxWindowBits;
+		}
+
+		public void setServerMaxWindowBits(int serverMaxWindowBits) {
+			this.serverMaxWindowBits = serverMaxWindowBits;
+		}
+
+		public boolean isClientNoContextTakeover() {
+			return this.clientNoContextTakeover;
+		}
+
+		public void setClientNoContextTakeover(boolean clientNoContextTakeover) {
+			this.clientNoContextTakeover = clientNoContextTakeover;
+		}
+
 	}
 
 	/**

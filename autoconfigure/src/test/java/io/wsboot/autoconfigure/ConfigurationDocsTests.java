@@ -64,14 +64,15 @@ class ConfigurationDocsTests {
 	}
 
 	@Test
-	void metadataHasTheDefaultOfAllowedOrigins() throws IOException {
+	void metadataHasNoDefaultOfAllowedOrigins() throws IOException {
 		Map<String, Object> metadata = JsonParserFactory.getJsonParser()
 			.parseMap(Files.readString(METADATA, StandardCharsets.UTF_8));
 		List<?> entries = ((List<?>) metadata.get("properties")).stream()
 			.filter((property) -> "wsboot.allowed-origins".equals(((Map<?, ?>) property).get("name")))
 			.toList();
 		assertThat(entries).hasSize(1);
-		assertThat(((Map<?, ?>) entries.get(0)).get("defaultValue")).isEqualTo(List.of("*"));
+		// Empty: the application's own origin only, not '*'
+		assertThat(((Map<?, ?>) entries.get(0)).get("defaultValue")).isNull();
 	}
 
 	@Test

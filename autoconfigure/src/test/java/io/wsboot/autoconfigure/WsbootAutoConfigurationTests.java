@@ -103,7 +103,7 @@ class WsbootAutoConfigurationTests {
 			WsbootProperties properties = context.getBean(WsbootProperties.class);
 			assertThat(properties.getPath()).isEqualTo("/");
 			assertThat(properties.getSubprotocols()).isEmpty();
-			assertThat(properties.getAllowedOrigins()).containsExactly("*");
+			assertThat(properties.getAllowedOrigins()).isEmpty();
 			assertThat(properties.getMaxFrameSize().toBytes()).isEqualTo(65_536);
 			assertThat(properties.getMaxMessageSize().toBytes()).isEqualTo(1_048_576);
 			assertThat(properties.getHandshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
@@ -126,6 +126,42 @@ class WsbootAutoConfigurationTests {
 				assertThat(properties.getHandshakeTimeout()).isEqualTo(Duration.ofMillis(500));
 				assertThat(properties.getListenerExecution()).isEqualTo(ListenerExecution.BOUNDED_ELASTIC);
 			});
+	}
+
+	@Test
+	void bindsCompressionSettingsToTheServer() {
+		this.contextRunner
+			.withPropertyValues("wsboot.compression.enabled=true", "wsboot.compression.server-no-context-takeover=true",
+					"wsboot.compression.client-no-context-takeover=true")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				WsbootProperties properties = context.getBean(WsbootProperties.class);
+				assertThat(properties.getCompression().isEnabled()).isTrue();
+				WebSocketServerSettings settings = context.getBean(NettyWebSocketServer.class).getSettings();
+				assertThat(settings.compression()).isTrue();
+				assertThat(settings.compressionServerNoContextTakeover()).isTrue();
+				assertThat(settings.compressionClientNoContextTakeover()).isTrue();
+				assertThat(settings.compressionServerMaxWindowBits()).isEqualTo(15);
+			});
+	}
+
+	@Test
+	void bindsDeprecatedCompressionSwitch() {
+		this.contextRunner.withPropertyValues("wsboot.compression=true").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(WsbootProperties.class).getCompression().isEnabled()).isTrue();
+			assertThat(context.getBean(NettyWebSocketServer.class).getSettings().compression()).isTrue();
+		});
+		this.contextRunner.withPropertyValues("wsboot.compression=false")
+			.run((context) -> assertThat(context.getBean(WsbootProperties.class).getCompression().isEnabled())
+				.isFalse());
+	}
+
+	@Test
+	void failsWithSmallerServerWindowWithoutJzlib() {
+		this.contextRunner
+			.withPropertyValues("wsboot.compression.enabled=true", "wsboot.compression.server-max-window-bits=12")
+			.run((context) -> assertThat(context).hasFailed().getFailure().rootCause().hasMessageContaining("JZlib"));
 	}
 
 	@Test

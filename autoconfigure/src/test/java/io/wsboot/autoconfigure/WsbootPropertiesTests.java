@@ -21,7 +21,7 @@ class WsbootPropertiesTests {
 
 	@Test
 	void compressionMatchesReactorNettyDefault() {
-		assertThat(this.properties.isCompression()).isEqualTo(this.spec.compress());
+		assertThat(this.properties.getCompression().isEnabled()).isEqualTo(this.spec.compress());
 	}
 
 	@Test
@@ -32,8 +32,8 @@ class WsbootPropertiesTests {
 	}
 
 	@Test
-	void acceptsAnyOriginByDefault() {
-		assertThat(this.properties.getAllowedOrigins()).containsExactly("*");
+	void acceptsOnlyTheApplicationsOwnOriginByDefault() {
+		assertThat(this.properties.getAllowedOrigins()).isEmpty();
 	}
 
 	@Test

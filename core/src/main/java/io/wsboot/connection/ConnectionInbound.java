@@ -198,6 +198,14 @@ final class ConnectionInbound {
 	}
 
 	/**
+	 * The decoder found the payload of a text frame not to be UTF-8 before the frame was
+	 * complete: fail the connection with 1007.
+	 */
+	void invalidUtf8() {
+		this.assembler.invalidUtf8();
+	}
+
+	/**
 	 * Nothing was received for the idle timeout.
 	 */
 	void idle() {

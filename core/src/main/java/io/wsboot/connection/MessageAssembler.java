@@ -132,7 +132,11 @@ final class MessageAssembler {
 		return true;
 	}
 
-	private void invalidUtf8() {
+	/**
+	 * A text message is not UTF-8: drop it and later frames, and fail the connection with
+	 * 1007.
+	 */
+	void invalidUtf8() {
 		release();
 		this.failed = true;
 		if (logger.isDebugEnabled()) {

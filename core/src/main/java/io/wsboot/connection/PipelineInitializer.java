@@ -58,8 +58,8 @@ public final class PipelineInitializer {
 		NettyVersions.checkHandlers(pipeline);
 		// Reserved bits are allowed only where permessage-deflate was negotiated
 		boolean deflate = pipeline.get(WebSocketExtensionDecoder.class) != null;
-		pipeline.replace(WsbootFrameDecoder.NAME, WsbootFrameDecoder.NAME,
-				new WsbootFrameDecoder(WsbootFrameDecoder.config(this.settings.maxFrameSize(), deflate)));
+		pipeline.replace(WsbootFrameDecoder.NAME, WsbootFrameDecoder.NAME, new WsbootFrameDecoder(
+				WsbootFrameDecoder.config(this.settings.maxFrameSize(), deflate), connection.inbound()::invalidUtf8));
 		if (deflate) {
 			pipeline.addAfter(WsbootFrameDecoder.NAME, ExtensionRsvValidator.NAME, new ExtensionRsvValidator());
 		}

@@ -17,10 +17,12 @@ import io.wsboot.observation.HandshakeObservationContext;
 import io.wsboot.observation.HandshakeObservationConvention;
 import io.wsboot.observation.WsbootObservationDocumentation;
 import io.wsboot.server.NettyWebSocketServer;
+import io.wsboot.server.WebSocketServerSettings;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.WebsocketServerSpec;
@@ -88,20 +90,22 @@ public final class WsbootWebSocketHandler implements WebHandler {
 
 	private final boolean handlePing;
 
-	private final boolean compress;
-
-	private final int maxDecompressionBufferSize;
+	private final @Nullable PerMessageDeflate perMessageDeflate;
 
 	/**
 	 * Create a handler.
 	 * @param server the server that registers the connections
 	 * @param interceptor the interceptor that decides handshakes
-	 * @param allowedOrigins the origins and origin patterns accepted ({@code *} for any),
-	 * as {@link OriginPolicy} matches them
+	 * @param allowedOrigins the origins and origin patterns accepted besides the
+	 * application's own ({@code *} for any, none for the application's own only), as
+	 * {@link OriginPolicy} matches them
 	 * @param maxFramePayloadLength the largest frame payload accepted
 	 * @param maxMessageSize the largest message accepted, also the bound of a
 	 * decompressed frame
-	 * @param compress whether to negotiate permessage-deflate
+	 * @param compress whether to negotiate permessage-deflate, with the server's
+	 * {@link WebSocketServerSettings#compressionServerNoContextTakeover() settings}
+	 * @throws IllegalStateException when the settings ask for a server window that the
+	 * zlib in use cannot compress with
 	 */
 	public WsbootWebSocketHandler(NettyWebSocketServer server, HandshakeInterceptor interceptor,
 			List<String> allowedOrigins, int maxFramePayloadLength, int maxMessageSize, boolean compress) {
@@ -114,8 +118,10 @@ public final class WsbootWebSocketHandler implements WebHandler {
 		this.originPolicy = new OriginPolicy(allowedOrigins);
 		this.maxFramePayloadLength = maxFramePayloadLength;
 		this.handlePing = server.getSettings().deliverPingFrames();
-		this.compress = compress;
-		this.maxDecompressionBufferSize = maxMessageSize;
+		WebSocketServerSettings settings = server.getSettings();
+		this.perMessageDeflate = compress ? new PerMessageDeflate(settings.compressionServerNoContextTakeover(),
+				settings.compressionServerMaxWindowBits(), settings.compressionClientNoContextTakeover(),
+				maxMessageSize) : null;
 	}
 
 	/**
@@ -174,7 +180,7 @@ public final class WsbootWebSocketHandler implements WebHandler {
 			return reject(exchange, fd, 400, why, Map.of());
 		}
 		String origin = headers.getOrigin();
-		if (origin != null && !this.originPolicy.isAllowed(origin)) {
+		if (origin != null && !this.originPolicy.isAllowed(request)) {
 			return reject(exchange, fd, 403, "origin " + origin + " is not allowed", Map.of());
 		}
 		if (!this.server.isRunning()) {
@@ -245,19 +251,26 @@ public final class WsbootWebSocketHandler implements WebHandler {
 			}
 		});
 		normalizeRequestHeaders(exchange.getRequest(), (subprotocol != null) ? request.getOfferedSubprotocols() : null);
+		// permessage-deflate is negotiated here (PerMessageDeflate), not by Reactor
+		// Netty,
+		// whose handshaker declines offers with parameters
 		WebsocketServerSpec.Builder spec = WebsocketServerSpec.builder()
 			.maxFramePayloadLength(this.maxFramePayloadLength)
 			.handlePing(this.handlePing)
-			.compress(this.compress);
-		if (this.compress) {
-			spec.maxDecompressionBufferSize(this.maxDecompressionBufferSize);
-		}
+			.compress(false);
+		PerMessageDeflate perMessageDeflate = this.perMessageDeflate;
+		PerMessageDeflate.Agreement deflate = (perMessageDeflate != null)
+				? perMessageDeflate.negotiate(exchange.getRequest().getHeaders().get(SEC_WEBSOCKET_EXTENSIONS)) : null;
 		if (subprotocol != null) {
 			spec.protocols(subprotocol);
 		}
 		WebsocketServerSpec websocketSpec = spec.build();
-		return exchange.getResponse()
-			.setComplete()
+		return exchange.getResponse().setComplete().then(Mono.defer(() -> {
+			if (perMessageDeflate != null && deflate != null) {
+				nativeResponse.withConnection((connection) -> installDeflate(perMessageDeflate, connection, deflate));
+			}
+			return Mono.empty();
+		}))
 			.then(Mono.defer(() -> nativeResponse.sendWebsocket((in, out) -> this.server.established(in, out, request,
 					request.attributesOrEmpty(), subprotocol, handshake.established(), this.publishOpen),
 					websocketSpec)))
@@ -300,6 +313,16 @@ public final class WsbootWebSocketHandler implements WebHandler {
 			return "Sec-WebSocket-Extensions is negotiated by the server (wsboot.compression), not by the interceptor";
 		}
 		return null;
+	}
+
+	private static void installDeflate(PerMessageDeflate perMessageDeflate, Connection connection,
+			PerMessageDeflate.Agreement agreement) {
+		try {
+			perMessageDeflate.install(connection.channel(), agreement);
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException("Could not set up permessage-deflate", ex);
+		}
 	}
 
 	private static boolean isHandshakeHeader(String name) {

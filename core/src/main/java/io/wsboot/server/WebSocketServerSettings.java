@@ -21,6 +21,12 @@ public final class WebSocketServerSettings {
 
 	private final boolean compression;
 
+	private final boolean compressionServerNoContextTakeover;
+
+	private final int compressionServerMaxWindowBits;
+
+	private final boolean compressionClientNoContextTakeover;
+
 	private final Duration idleTimeout;
 
 	private final Duration pingInterval;
@@ -43,6 +49,9 @@ public final class WebSocketServerSettings {
 		this.maxFrameSize = builder.maxFrameSize;
 		this.maxMessageSize = builder.maxMessageSize;
 		this.compression = builder.compression;
+		this.compressionServerNoContextTakeover = builder.compressionServerNoContextTakeover;
+		this.compressionServerMaxWindowBits = builder.compressionServerMaxWindowBits;
+		this.compressionClientNoContextTakeover = builder.compressionClientNoContextTakeover;
 		this.idleTimeout = builder.idleTimeout;
 		this.pingInterval = builder.pingInterval;
 		this.maxConnections = builder.maxConnections;
@@ -56,9 +65,9 @@ public final class WebSocketServerSettings {
 
 	/**
 	 * Return a builder with the defaults: frames of at most 64 KiB, messages of at most 1
-	 * MiB, compression on, no idle timeout, no pings, no connection limit, a send buffer
-	 * of 2 MiB whose overflow drops the push, no control frame delivered as a message,
-	 * and listeners on the event loop.
+	 * MiB, compression on with context takeover and 15-bit windows, no idle timeout, no
+	 * pings, no connection limit, a send buffer of 2 MiB whose overflow drops the push,
+	 * no control frame delivered as a message, and listeners on the event loop.
 	 * @return a builder
 	 */
 	public static Builder builder() {
@@ -89,6 +98,35 @@ public final class WebSocketServerSettings {
 	 */
 	public boolean compression() {
 		return this.compression;
+	}
+
+	/**
+	 * Return whether the server compresses each message on its own
+	 * ({@code server_no_context_takeover}, RFC 7692 §7.1.1.1) even when the client does
+	 * not ask for it: the compressor's memory is freed between messages.
+	 * @return whether it does
+	 */
+	public boolean compressionServerNoContextTakeover() {
+		return this.compressionServerNoContextTakeover;
+	}
+
+	/**
+	 * Return the largest window the server compresses with, in bits
+	 * ({@code server_max_window_bits}, RFC 7692 §7.1.2.1); below 15 needs JZlib.
+	 * @return the window bits, 9 to 15
+	 */
+	public int compressionServerMaxWindowBits() {
+		return this.compressionServerMaxWindowBits;
+	}
+
+	/**
+	 * Return whether clients are asked to compress each message on their own
+	 * ({@code client_no_context_takeover}, RFC 7692 §7.1.1.2): the server's
+	 * decompressor's memory is freed between messages.
+	 * @return whether they are
+	 */
+	public boolean compressionClientNoContextTakeover() {
+		return this.compressionClientNoContextTakeover;
 	}
 
 	/**
@@ -176,6 +214,12 @@ public final class WebSocketServerSettings {
 
 		private boolean compression = true;
 
+		private boolean compressionServerNoContextTakeover;
+
+		private int compressionServerMaxWindowBits = 15;
+
+		private boolean compressionClientNoContextTakeover;
+
 		private Duration idleTimeout = Duration.ZERO;
 
 		private Duration pingInterval = Duration.ZERO;
@@ -226,6 +270,38 @@ public final class WebSocketServerSettings {
 		 */
 		public Builder compression(boolean compression) {
 			this.compression = compression;
+			return this;
+		}
+
+		/**
+		 * Set whether the server compresses each message on its own.
+		 * @param serverNoContextTakeover whether it does
+		 * @return this builder
+		 */
+		public Builder compressionServerNoContextTakeover(boolean serverNoContextTakeover) {
+			this.compressionServerNoContextTakeover = serverNoContextTakeover;
+			return this;
+		}
+
+		/**
+		 * Set the largest window the server compresses with.
+		 * @param serverMaxWindowBits the window bits, 9 to 15
+		 * @return this builder
+		 */
+		public Builder compressionServerMaxWindowBits(int serverMaxWindowBits) {
+			Assert.isTrue(serverMaxWindowBits >= 9 && serverMaxWindowBits <= 15,
+					"'serverMaxWindowBits' must be between 9 and 15");
+			this.compressionServerMaxWindowBits = serverMaxWindowBits;
+			return this;
+		}
+
+		/**
+		 * Set whether clients are asked to compress each message on their own.
+		 * @param clientNoContextTakeover whether they are
+		 * @return this builder
+		 */
+		public Builder compressionClientNoContextTakeover(boolean clientNoContextTakeover) {
+			this.compressionClientNoContextTakeover = clientNoContextTakeover;
 			return this;
 		}
 

@@ -2,6 +2,7 @@ package io.wsboot.connection;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -51,6 +52,9 @@ class WsbootFrameDecoderTests {
 	private static final int PING = 0x9;
 
 	private @Nullable EmbeddedChannel channel;
+
+	/** How many times the decoder reported a text payload that is not UTF-8. */
+	private int invalidUtf8;
 
 	@AfterEach
 	void finish() {
@@ -193,8 +197,134 @@ class WsbootFrameDecoderTests {
 		}
 	}
 
+	@Test
+	void textFrameArrivingInPiecesFailsWithThePieceThatIsNotUtf8() {
+		// 0xC3 starts a two-byte character, 0x28 cannot continue it
+		byte[] payload = concat(utf8("a".repeat(100)), new byte[] { (byte) 0xC3, 0x28 }, utf8("b".repeat(198)));
+		byte[] frame = bytes(frame(FIN | TEXT, payload));
+		int header = frame.length - payload.length;
+		for (int end = header + 102; end < frame.length; end += 37) {
+			decoder(false);
+			this.invalidUtf8 = 0;
+			channel().writeInbound(Unpooled.wrappedBuffer(frame, 0, header + 50));
+			assertThat(this.invalidUtf8).as("after a valid piece").isZero();
+			channel().writeInbound(Unpooled.wrappedBuffer(frame, header + 50, end - header - 50));
+			assertThat(this.invalidUtf8).as("after the piece that ends at %d", end).isOne();
+			channel().writeInbound(Unpooled.wrappedBuffer(frame, end, frame.length - end));
+			assertThat(this.invalidUtf8).isOne();
+			assertThat((Object) channel().readInbound()).as("frame let through").isNull();
+			channel().finishAndReleaseAll();
+		}
+	}
+
+	@Test
+	void textFrameArrivingInPiecesFailsAtFirstByteThatCannotContinue() {
+		// 0xF4 0x90 would begin a character above U+10FFFF
+		byte[] payload = concat(utf8("κόσμε"), new byte[] { (byte) 0xF4, (byte) 0x90 }, new byte[50]);
+		byte[] frame = bytes(frame(FIN | TEXT, payload));
+		int header = frame.length - payload.length;
+		decoder(false);
+		int invalidAt = header + utf8("κόσμε").length + 1;
+		channel().writeInbound(Unpooled.wrappedBuffer(frame, 0, invalidAt));
+		assertThat(this.invalidUtf8).isZero();
+		channel().writeInbound(Unpooled.wrappedBuffer(frame, invalidAt, 1));
+		assertThat(this.invalidUtf8).isOne();
+	}
+
+	@Test
+	void textFrameArrivingInPiecesPassesWhenUtf8WhereverItIsCut() {
+		byte[] payload = utf8("price: 10€, mood: 😀, ".repeat(10));
+		byte[] frame = bytes(frame(FIN | TEXT, payload));
+		for (int cut = 1; cut < frame.length; cut++) {
+			decoder(false);
+			channel().writeInbound(Unpooled.wrappedBuffer(frame, 0, cut));
+			channel().writeInbound(Unpooled.wrappedBuffer(frame, cut, frame.length - cut));
+			TextWebSocketFrame text = channel().readInbound();
+			assertThat(text).as("frame cut at %d", cut).isNotNull();
+			try {
+				assertThat(text.text()).isEqualTo(new String(payload, StandardCharsets.UTF_8));
+			}
+			finally {
+				text.release();
+			}
+			assertThat(this.invalidUtf8).as("frame cut at %d", cut).isZero();
+			channel().finishAndReleaseAll();
+		}
+	}
+
+	@Test
+	void textFrameArrivingByteByBytePasses() {
+		byte[] payload = utf8("Grüße, 世界, 😀 ".repeat(30));
+		byte[] frame = bytes(frame(FIN | TEXT, payload));
+		decoder(false);
+		for (byte value : frame) {
+			channel().writeInbound(Unpooled.wrappedBuffer(new byte[] { value }));
+		}
+		TextWebSocketFrame text = channel().readInbound();
+		assertThat(text).isNotNull();
+		text.release();
+		assertThat(this.invalidUtf8).isZero();
+	}
+
+	@Test
+	void largeTextFrameWithEightByteLengthFailsBeforeItIsComplete() {
+		byte[] payload = new byte[70_000];
+		Arrays.fill(payload, (byte) 'x');
+		payload[40_000] = (byte) 0xFF;
+		byte[] frame = bytes(frame(FIN | TEXT, payload));
+		this.channel = new EmbeddedChannel(
+				new WsbootFrameDecoder(WsbootFrameDecoder.config(100_000, false), () -> this.invalidUtf8++));
+		channel().writeInbound(Unpooled.wrappedBuffer(frame, 0, 30_000));
+		assertThat(this.invalidUtf8).isZero();
+		channel().writeInbound(Unpooled.wrappedBuffer(frame, 30_000, 20_000));
+		assertThat(this.invalidUtf8).isOne();
+	}
+
+	@Test
+	void continuationArrivingInPiecesKeepsTheCharacterOfThePreviousFrame() {
+		byte[] euro = utf8("€");
+		decoder(false);
+		readInbound(frame(TEXT, new byte[] { 'a', euro[0] }), TextWebSocketFrame.class).release();
+		byte[] rest = bytes(frame(FIN | CONTINUATION, concat(new byte[] { euro[1], euro[2] }, utf8("b".repeat(20)))));
+		int header = rest.length - 22;
+		channel().writeInbound(Unpooled.wrappedBuffer(rest, 0, header + 2));
+		channel().writeInbound(Unpooled.wrappedBuffer(rest, header + 2, rest.length - header - 2));
+		readInbound(Unpooled.EMPTY_BUFFER, ContinuationWebSocketFrame.class).release();
+		assertThat(this.invalidUtf8).isZero();
+		// The same character broken in the continuation's first piece
+		decoder(false);
+		readInbound(frame(TEXT, new byte[] { 'a', euro[0] }), TextWebSocketFrame.class).release();
+		byte[] broken = bytes(frame(FIN | CONTINUATION, concat(new byte[] { euro[1], 0x28 }, utf8("b".repeat(20)))));
+		channel().writeInbound(Unpooled.wrappedBuffer(broken, 0, header + 1));
+		assertThat(this.invalidUtf8).isZero();
+		channel().writeInbound(Unpooled.wrappedBuffer(broken, header + 1, 1));
+		assertThat(this.invalidUtf8).isOne();
+	}
+
+	@Test
+	void continuationOfBinaryMessageArrivingInPiecesIsNotChecked() {
+		decoder(false);
+		readInbound(frame(BINARY, new byte[] { 'a' }), BinaryWebSocketFrame.class).release();
+		byte[] rest = bytes(frame(FIN | CONTINUATION, new byte[] { (byte) 0xFF, (byte) 0xFF, 1, 2 }));
+		channel().writeInbound(Unpooled.wrappedBuffer(rest, 0, rest.length - 1));
+		channel().writeInbound(Unpooled.wrappedBuffer(rest, rest.length - 1, 1));
+		readInbound(Unpooled.EMPTY_BUFFER, ContinuationWebSocketFrame.class).release();
+		assertThat(this.invalidUtf8).isZero();
+	}
+
+	@Test
+	void compressedTextFrameArrivingInPiecesIsNotChecked() {
+		decoder(true);
+		byte[] frame = bytes(frame(FIN | RSV1 | TEXT, new byte[] { (byte) 0xFF, (byte) 0xFE, 0x00, 0x11, 0x22 }));
+		channel().writeInbound(Unpooled.wrappedBuffer(frame, 0, frame.length - 2));
+		channel().writeInbound(Unpooled.wrappedBuffer(frame, frame.length - 2, 2));
+		readInbound(Unpooled.EMPTY_BUFFER, TextWebSocketFrame.class).release();
+		assertThat(this.invalidUtf8).isZero();
+	}
+
 	private void decoder(boolean allowExtensions) {
-		WsbootFrameDecoder decoder = new WsbootFrameDecoder(WsbootFrameDecoder.config(MAX_FRAME, allowExtensions));
+		WsbootFrameDecoder decoder = new WsbootFrameDecoder(WsbootFrameDecoder.config(MAX_FRAME, allowExtensions),
+				() -> this.invalidUtf8++);
 		ChannelHandler[] handlers = allowExtensions ? new ChannelHandler[] { decoder, new ExtensionRsvValidator() }
 				: new ChannelHandler[] { decoder };
 		this.channel = new EmbeddedChannel(handlers);
@@ -206,7 +336,9 @@ class WsbootFrameDecoderTests {
 	}
 
 	private <T extends WebSocketFrame> T readInbound(ByteBuf frame, Class<T> type) {
-		channel().writeInbound(frame);
+		if (frame.isReadable()) {
+			channel().writeInbound(frame);
+		}
 		Object decoded = channel().readInbound();
 		assertThat(decoded).isInstanceOf(type);
 		return type.cast(decoded);
@@ -248,6 +380,21 @@ class WsbootFrameDecoderTests {
 		return payload;
 	}
 
+	private static byte[] bytes(ByteBuf buffer) {
+		byte[] bytes = new byte[buffer.readableBytes()];
+		buffer.readBytes(bytes);
+		buffer.release();
+		return bytes;
+	}
+
+	private static byte[] concat(byte[]... parts) {
+		ByteArrayOutputStream all = new ByteArrayOutputStream();
+		for (byte[] part : parts) {
+			all.writeBytes(part);
+		}
+		return all.toByteArray();
+	}
+
 	private static byte[] utf8(String text) {
 		return text.getBytes(StandardCharsets.UTF_8);
 	}
@@ -270,7 +417,10 @@ class WsbootFrameDecoderTests {
 			frame.write(payload.length & 0xFF);
 		}
 		else {
-			throw new IllegalArgumentException("Payload too large for this test");
+			frame.write(0x80 | 127);
+			for (int shift = 56; shift >= 0; shift -= 8) {
+				frame.write((int) ((long) payload.length >>> shift) & 0xFF);
+			}
 		}
 		byte[] mask = { 0x12, 0x34, 0x56, 0x78 };
 		frame.writeBytes(mask);

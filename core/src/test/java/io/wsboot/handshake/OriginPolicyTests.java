@@ -4,6 +4,9 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -12,11 +15,47 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OriginPolicyTests {
 
 	@Test
+	void noOriginConfiguredAcceptsOnlyTheApplicationsOwnOrigin() {
+		OriginPolicy policy = new OriginPolicy(List.of());
+		assertThat(policy.isAnyOrigin()).isFalse();
+		assertThat(policy.isAllowed(request("http://localhost:8080/chat", "http://localhost:8080"))).isTrue();
+		assertThat(policy.isAllowed(request("https://chat.example.com/ws", "https://chat.example.com"))).isTrue();
+		assertThat(policy.isAllowed(request("https://chat.example.com/ws", "https://chat.example.com:443"))).isTrue();
+		assertThat(policy.isAllowed(request("http://localhost:8080/chat", "http://localhost:3000"))).isFalse();
+		assertThat(policy.isAllowed(request("http://localhost:8080/chat", "https://localhost:8080"))).isFalse();
+		assertThat(policy.isAllowed(request("http://localhost:8080/chat", "http://127.0.0.1:8080"))).isFalse();
+		assertThat(policy.isAllowed(request("http://localhost:8080/chat", "https://evil.example"))).isFalse();
+		assertThat(policy.isAllowed(request("http://localhost:8080/chat", "null"))).isFalse();
+		assertThat(policy.isAllowed("https://evil.example")).isFalse();
+	}
+
+	@Test
+	void requestWithoutOriginIsAccepted() {
+		OriginPolicy policy = new OriginPolicy(List.of());
+		assertThat(policy.isAllowed(MockServerHttpRequest.get("http://localhost:8080/chat").build())).isTrue();
+	}
+
+	@Test
+	void configuredOriginsAreAcceptedBesidesTheApplicationsOwn() {
+		OriginPolicy policy = new OriginPolicy(List.of("https://*.partner.example"));
+		assertThat(policy.isAllowed(request("https://chat.example.com/ws", "https://chat.example.com"))).isTrue();
+		assertThat(policy.isAllowed(request("https://chat.example.com/ws", "https://app.partner.example"))).isTrue();
+		assertThat(policy.isAllowed(request("https://chat.example.com/ws", "https://evil.example"))).isFalse();
+	}
+
+	@Test
 	void anyOriginAcceptsEveryOrigin() {
 		OriginPolicy policy = new OriginPolicy(List.of("*"));
 		assertThat(policy.isAnyOrigin()).isTrue();
 		assertThat(policy.isAllowed("https://example.com")).isTrue();
 		assertThat(policy.isAllowed("null")).isTrue();
+	}
+
+	@Test
+	void anyOriginAcceptsEveryRequest() {
+		OriginPolicy policy = new OriginPolicy(List.of("*"));
+		assertThat(policy.isAllowed(request("http://localhost:8080/chat", "https://evil.example"))).isTrue();
+		assertThat(policy.isAllowed(request("http://localhost:8080/chat", "null"))).isTrue();
 	}
 
 	@Test
@@ -64,6 +103,10 @@ class OriginPolicyTests {
 	void emptyListAcceptsNoOrigin() {
 		OriginPolicy policy = new OriginPolicy(List.of());
 		assertThat(policy.isAllowed("https://example.com")).isFalse();
+	}
+
+	private static ServerHttpRequest request(String uri, String origin) {
+		return MockServerHttpRequest.get(uri).header("Origin", origin).build();
 	}
 
 }
