@@ -60,8 +60,6 @@ public final class WsbootWebSocketHandler implements WebHandler {
 
 	private static final String SEC_WEBSOCKET_PROTOCOL = "Sec-WebSocket-Protocol";
 
-	private static final String SEC_WEBSOCKET_ACCEPT = "Sec-WebSocket-Accept";
-
 	private static final String SEC_WEBSOCKET_EXTENSIONS = "Sec-WebSocket-Extensions";
 
 	private static final String UPGRADE = "Upgrade";
@@ -239,14 +237,14 @@ public final class WsbootWebSocketHandler implements WebHandler {
 					response.getHeaders(), null, false);
 		}
 		String subprotocol = response.getHeaders().get(SEC_WEBSOCKET_PROTOCOL);
-		String invalid = checkAcceptedHeaders(request, response.getHeaders(), key, subprotocol);
+		String invalid = HandshakeChecks.checkAcceptedHeaders(request, response.getHeaders(), key, subprotocol);
 		if (invalid != null) {
 			this.server.getRegistry().releaseSlot();
 			return misbehaved(exchange, fd, invalid);
 		}
 		HttpHeaders responseHeaders = exchange.getResponse().getHeaders();
 		response.getHeaders().forEach((name, value) -> {
-			if (!isHandshakeHeader(name)) {
+			if (!HandshakeChecks.isHandshakeHeader(name)) {
 				responseHeaders.set(name, value);
 			}
 		});
@@ -281,40 +279,6 @@ public final class WsbootWebSocketHandler implements WebHandler {
 			});
 	}
 
-	/**
-	 * Check the headers of an accepted handshake: never send a 101 that a compliant
-	 * client would reject (RFC 6455 §4.1, the client's checks of the server's answer).
-	 * @return what is wrong, or {@code null}
-	 */
-	private static @Nullable String checkAcceptedHeaders(DefaultHandshakeRequest request, Map<String, String> headers,
-			String key, @Nullable String subprotocol) {
-		String upgrade = headers.get(UPGRADE);
-		if (upgrade != null && !"websocket".equalsIgnoreCase(upgrade.trim())) {
-			return "the Upgrade header " + upgrade + " is not 'websocket'";
-		}
-		String connection = headers.get(CONNECTION);
-		if (connection != null && !HandshakeChecks.containsToken(connection, "upgrade")) {
-			return "the Connection header " + connection + " does not contain 'upgrade'";
-		}
-		String accept = headers.get(SEC_WEBSOCKET_ACCEPT);
-		if (accept != null && !accept.trim().equals(HandshakeInterceptor.acceptKey(key))) {
-			return "Sec-WebSocket-Accept " + accept + " does not match the key";
-		}
-		if (subprotocol != null) {
-			if (subprotocol.indexOf(',') >= 0) {
-				return "Sec-WebSocket-Protocol " + subprotocol + " names several subprotocols, a client accepts one";
-			}
-			if (!request.getOfferedSubprotocols().contains(subprotocol)) {
-				return "Sec-WebSocket-Protocol " + subprotocol + " was not offered by the client "
-						+ request.getOfferedSubprotocols();
-			}
-		}
-		if (headers.containsKey(SEC_WEBSOCKET_EXTENSIONS)) {
-			return "Sec-WebSocket-Extensions is negotiated by the server (wsboot.compression), not by the interceptor";
-		}
-		return null;
-	}
-
 	private static void installDeflate(PerMessageDeflate perMessageDeflate, Connection connection,
 			PerMessageDeflate.Agreement agreement) {
 		try {
@@ -323,11 +287,6 @@ public final class WsbootWebSocketHandler implements WebHandler {
 		catch (Exception ex) {
 			throw new IllegalStateException("Could not set up permessage-deflate", ex);
 		}
-	}
-
-	private static boolean isHandshakeHeader(String name) {
-		return UPGRADE.equalsIgnoreCase(name) || CONNECTION.equalsIgnoreCase(name)
-				|| SEC_WEBSOCKET_ACCEPT.equalsIgnoreCase(name) || SEC_WEBSOCKET_PROTOCOL.equalsIgnoreCase(name);
 	}
 
 	/**
