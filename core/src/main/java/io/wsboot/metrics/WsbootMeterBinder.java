@@ -72,7 +72,7 @@ public class WsbootMeterBinder implements MeterBinder {
 				WebSocketCounters::pushDropped);
 		counters.setKeyListener((kind, key, adder) -> {
 			if (kind == Key.HANDSHAKE_STATUS) {
-				Tags tags = Tags.of(HandshakeKeys.OUTCOME.asString(), (key == 101) ? "accepted" : "rejected",
+				Tags tags = Tags.of(HandshakeKeys.OUTCOME.asString(), HandshakeKeys.outcome(key),
 						HandshakeKeys.STATUS.asString(), keyTag(key));
 				counter(registry, WsbootMeters.HANDSHAKES.getName(), "WebSocket handshakes", null, tags, adder,
 						LongAdder::sum);

@@ -133,6 +133,15 @@ public enum WsbootMeters implements MeterDocumentation {
 			return this.key;
 		}
 
+		/**
+		 * Return the value of {@link #OUTCOME} for a handshake answered with a status.
+		 * @param status the HTTP status
+		 * @return {@code accepted} for 101, else {@code rejected}
+		 */
+		public static String outcome(int status) {
+			return (status == 101) ? "accepted" : "rejected";
+		}
+
 	}
 
 	/**

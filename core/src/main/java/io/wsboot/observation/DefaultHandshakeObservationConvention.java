@@ -1,6 +1,7 @@
 package io.wsboot.observation;
 
 import io.micrometer.common.KeyValues;
+import io.wsboot.metrics.WsbootMeters.HandshakeKeys;
 import io.wsboot.observation.WsbootObservationDocumentation.HandshakeKeyNames;
 
 /**
@@ -25,7 +26,7 @@ public class DefaultHandshakeObservationConvention implements HandshakeObservati
 	@Override
 	public KeyValues getLowCardinalityKeyValues(HandshakeObservationContext context) {
 		int status = context.getStatus();
-		return KeyValues.of(HandshakeKeyNames.OUTCOME.withValue((status == 101) ? "accepted" : "rejected"),
+		return KeyValues.of(HandshakeKeyNames.OUTCOME.withValue(HandshakeKeys.outcome(status)),
 				HandshakeKeyNames.STATUS.withValue(String.valueOf(status)),
 				HandshakeKeyNames.PATH.withValue(context.getPathPattern()));
 	}
