@@ -1,13 +1,8 @@
 package io.wsboot;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.zip.DataFormatException;
-import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
 import io.wsboot.WebSocketCloseEvent.ClosedBy;
@@ -122,7 +117,7 @@ class CompressionTests {
 			long fd;
 			Inflater greeting = new Inflater(true);
 			try {
-				fd = Long.parseLong(readCompressedText(socket, greeting).substring(3));
+				fd = Long.parseLong(CompressedFrames.readText(socket, greeting).substring(3));
 			}
 			finally {
 				greeting.end();
@@ -133,14 +128,14 @@ class CompressionTests {
 				Inflater inflater = new Inflater(true);
 				try {
 					assertThat(this.server.push(fd, reply)).isTrue();
-					assertThat(readCompressedText(socket, inflater)).isEqualTo(reply);
+					assertThat(CompressedFrames.readText(socket, inflater)).isEqualTo(reply);
 				}
 				finally {
 					inflater.end();
 				}
 			}
 			String text = "compress me, ".repeat(100);
-			socket.sendFrame(FIN | RSV1 | TEXT, true, deflate(text.getBytes(StandardCharsets.UTF_8)));
+			socket.sendFrame(FIN | RSV1 | TEXT, true, CompressedFrames.deflate(text.getBytes(StandardCharsets.UTF_8)));
 			assertThat(this.recorder.awaitMessages(fd, 1, TIMEOUT)).extracting(Frame::getData).containsExactly(text);
 		}
 	}
@@ -161,9 +156,9 @@ class CompressionTests {
 		try (RawWebSocketConnection socket = openCompressed()) {
 			Inflater inflater = new Inflater(true);
 			try {
-				long fd = Long.parseLong(readCompressedText(socket, inflater).substring(3));
+				long fd = Long.parseLong(CompressedFrames.readText(socket, inflater).substring(3));
 				String text = "compress me, ".repeat(100);
-				byte[] compressed = deflate(text.getBytes(StandardCharsets.UTF_8));
+				byte[] compressed = CompressedFrames.deflate(text.getBytes(StandardCharsets.UTF_8));
 				assertThat(compressed.length).isLessThan(text.length() / 4);
 				socket.sendFrame(FIN | RSV1 | TEXT, true, compressed);
 				assertThat(this.recorder.awaitMessages(fd, 1, TIMEOUT)).extracting(Frame::getData)
@@ -171,12 +166,34 @@ class CompressionTests {
 				assertThat(this.server.info(fd).orElseThrow().bytesReceived()).isEqualTo(text.length());
 				String reply = "reply, ".repeat(100);
 				assertThat(this.server.push(fd, reply)).isTrue();
-				assertThat(readCompressedText(socket, inflater)).isEqualTo(reply);
+				assertThat(CompressedFrames.readText(socket, inflater)).isEqualTo(reply);
 				assertThat(this.server.push(fd, reply)).isTrue();
-				assertThat(readCompressedText(socket, inflater)).as("second message, same context").isEqualTo(reply);
+				assertThat(CompressedFrames.readText(socket, inflater)).as("second message, same context")
+					.isEqualTo(reply);
 				String news = "news, ".repeat(100);
 				assertThat(this.server.broadcast(news)).isEqualTo(1);
-				assertThat(readCompressedText(socket, inflater)).as("broadcast").isEqualTo(news);
+				assertThat(CompressedFrames.readText(socket, inflater)).as("broadcast").isEqualTo(news);
+			}
+			finally {
+				inflater.end();
+			}
+		}
+	}
+
+	@Test
+	void compressesWithFifteenBitWindowByDefault() throws Exception {
+		try (RawWebSocketConnection socket = openCompressed()) {
+			Inflater inflater = new Inflater(true);
+			try {
+				long fd = Long.parseLong(CompressedFrames.readText(socket, inflater).substring(3));
+				String block = CompressionWindowTests.randomText(2000);
+				assertThat(this.server.push(fd, block + block)).isTrue();
+				ReceivedFrame frame = socket.readFrame();
+				assertThat(CompressedFrames.inflateText(frame, inflater)).isEqualTo(block + block);
+				// The second copy is 2,000 bytes back, within the window: a short
+				// reference
+				int once = CompressedFrames.deflate(block.getBytes(StandardCharsets.US_ASCII)).length;
+				assertThat(frame.payload().length).isLessThan(once * 6 / 5);
 			}
 			finally {
 				inflater.end();
@@ -188,7 +205,8 @@ class CompressionTests {
 	void closesWith1002WhenRsv1IsSetWithoutNegotiatedCompression() throws Exception {
 		try (RawWebSocketConnection socket = WebSocketTestClient.forPort(this.port).connectRaw()) {
 			long fd = Long.parseLong(socket.expectText().substring(3));
-			socket.sendFrame(FIN | RSV1 | TEXT, true, deflate("not negotiated".getBytes(StandardCharsets.UTF_8)));
+			socket.sendFrame(FIN | RSV1 | TEXT, true,
+					CompressedFrames.deflate("not negotiated".getBytes(StandardCharsets.UTF_8)));
 			assertFailedWith(socket, fd, 1002);
 		}
 	}
@@ -198,7 +216,7 @@ class CompressionTests {
 		try (RawWebSocketConnection socket = openCompressed()) {
 			Inflater inflater = new Inflater(true);
 			try {
-				long fd = Long.parseLong(readCompressedText(socket, inflater).substring(3));
+				long fd = Long.parseLong(CompressedFrames.readText(socket, inflater).substring(3));
 				socket.sendFrame(FIN | 0x20 | TEXT, true, "rsv2".getBytes(StandardCharsets.UTF_8));
 				assertFailedWith(socket, fd, 1002);
 			}
@@ -213,9 +231,9 @@ class CompressionTests {
 		try (RawWebSocketConnection socket = openCompressed()) {
 			Inflater inflater = new Inflater(true);
 			try {
-				long fd = Long.parseLong(readCompressedText(socket, inflater).substring(3));
+				long fd = Long.parseLong(CompressedFrames.readText(socket, inflater).substring(3));
 				// 2 MB of zeros, above the default 1 MB, in a frame of about 2 KB
-				byte[] bomb = deflate(new byte[2 * 1024 * 1024]);
+				byte[] bomb = CompressedFrames.deflate(new byte[2 * 1024 * 1024]);
 				assertThat(bomb.length).isLessThan(64 * 1024);
 				socket.sendFrame(FIN | RSV1 | BINARY, true, bomb);
 				assertFailedWith(socket, fd, 1009);
@@ -259,56 +277,6 @@ class CompressionTests {
 		WebSocketCloseEvent event = this.recorder.awaitClose(fd, TIMEOUT);
 		assertThat(event.getCode()).isEqualTo(code);
 		assertThat(event.getClosedBy()).isEqualTo(ClosedBy.SERVER);
-	}
-
-	/**
-	 * Read a compressed text message: RSV1 set, payload deflated without its final empty
-	 * block (RFC 7692 §7.2.2).
-	 */
-	private static String readCompressedText(RawWebSocketConnection socket, Inflater inflater)
-			throws IOException, DataFormatException {
-		ReceivedFrame frame = socket.readFrame();
-		assertThat(frame.opcode()).as("opcode of %s", frame).isEqualTo(TEXT);
-		assertThat(frame.fin()).as("fin of %s", frame).isTrue();
-		assertThat(frame.rsv()).as("RSV1 of %s", frame).isEqualTo(4);
-		byte[] payload = Arrays.copyOf(frame.payload(), frame.payload().length + 4);
-		payload[payload.length - 2] = (byte) 0xFF;
-		payload[payload.length - 1] = (byte) 0xFF;
-		inflater.setInput(payload);
-		ByteArrayOutputStream text = new ByteArrayOutputStream();
-		byte[] buffer = new byte[8192];
-		while (!inflater.needsInput()) {
-			int count = inflater.inflate(buffer);
-			text.write(buffer, 0, count);
-			if (count == 0 && !inflater.needsInput()) {
-				break;
-			}
-		}
-		return text.toString(StandardCharsets.UTF_8);
-	}
-
-	/**
-	 * Compress one message as permessage-deflate does (RFC 7692 §7.2.1): raw deflate,
-	 * flushed, without the trailing {@code 00 00 FF FF}.
-	 */
-	private static byte[] deflate(byte[] data) {
-		Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
-		try {
-			deflater.setInput(data);
-			ByteArrayOutputStream out = new ByteArrayOutputStream();
-			byte[] buffer = new byte[8192];
-			int count;
-			do {
-				count = deflater.deflate(buffer, 0, buffer.length, Deflater.SYNC_FLUSH);
-				out.write(buffer, 0, count);
-			}
-			while (count == buffer.length || !deflater.needsInput());
-			byte[] compressed = out.toByteArray();
-			return Arrays.copyOf(compressed, compressed.length - 4);
-		}
-		finally {
-			deflater.end();
-		}
 	}
 
 	@SpringBootConfiguration(proxyBeanMethods = false)

@@ -158,10 +158,24 @@ class WsbootAutoConfigurationTests {
 	}
 
 	@Test
-	void failsWithSmallerServerWindowWithoutJzlib() {
+	void bindsSmallerServerWindowWithJzlib() {
 		this.contextRunner
 			.withPropertyValues("wsboot.compression.enabled=true", "wsboot.compression.server-max-window-bits=12")
-			.run((context) -> assertThat(context).hasFailed().getFailure().rootCause().hasMessageContaining("JZlib"));
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(NettyWebSocketServer.class).getSettings().compressionServerMaxWindowBits())
+					.isEqualTo(12);
+			});
+	}
+
+	@Test
+	void failsWithServerWindowOutOfRange() {
+		this.contextRunner
+			.withPropertyValues("wsboot.compression.enabled=true", "wsboot.compression.server-max-window-bits=8")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("between 9 and 15"));
 	}
 
 	@Test
